@@ -1,0 +1,39 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+
+const site = process.env.PUBLIC_SITE_URL ?? 'http://localhost:4321';
+
+// Map tiles are the only third-party resource a page loads.
+const tileHosts = ['https://tile.openstreetmap.org', 'https://*.tianditu.gov.cn'];
+
+export default defineConfig({
+  site,
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  trailingSlash: 'ignore',
+  build: {
+    // Keep CSS in cacheable files; nothing inline for the CSP to allow.
+    inlineStylesheets: 'never',
+  },
+  server: { port: 4321 },
+  security: {
+    checkOrigin: true,
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'self'",
+        `img-src 'self' data: blob: ${tileHosts.join(' ')}`,
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+      ],
+    },
+  },
+  markdown: { syntaxHighlight: false },
+  prefetch: false,
+  devToolbar: { enabled: false },
+});

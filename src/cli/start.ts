@@ -1,0 +1,42 @@
+/**
+ * `npm start`: build if needed, bring up the database (embedded unless DATABASE_URL is set),
+ * migrate, seed the demo on first run, then serve with @astrojs/node (HOST/PORT as usual).
+ */
+import { migrateToLatest } from '../../db/migrate.ts';
+import { seedDemoData } from '../../db/seed/demo.ts';
+import { createDb } from '../lib/server/db.ts';
+import { buildIfNeeded } from './build.ts';
+import { servePortal } from './serve.ts';
+import { provideDatabase } from './database.ts';
+
+buildIfNeeded();
+
+const database = await provideDatabase({
+  name: 'gengdi',
+  dataDir: '.data/postgres',
+  port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+});
+process.env.DATABASE_URL = database.url;
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n收到 ${signal}，正在停止…`);
+  await database.stop().catch((err) => console.error('数据库停止出错：', err));
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+const db = createDb(database.url, { max: 2 });
+try {
+  const applied = await migrateToLatest(db);
+  if (applied.length) console.log(`已执行数据库迁移：${applied.join(', ')}`);
+  if (process.env.SEED_DEMO !== 'off' && (await seedDemoData(db))) console.log('首次启动：已载入演示数据（稷山县）。');
+} finally {
+  await db.destroy();
+}
+
+await servePortal();
+console.log(`耕地守护已启动：http://${process.env.HOST ?? 'localhost'}:${process.env.PORT ?? 4321}`);

@@ -1,0 +1,6 @@
+declare namespace App {
+  interface Locals {
+    /** Set by the middleware for each request. */
+    requestId: string;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Exact arithmetic on areas in 亩. PostgreSQL hands numeric(12,2) values over as strings; we keep
+ * them as integer hundredths so that sums and comparisons never meet a binary float.
+ */
+
+const PATTERN = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
+
+/** '141.31' → 14131. Throws on anything that is not a plain decimal with at most two places. */
+export function parseMu(value: string | number): number {
+  const text = typeof value === 'number' ? value.toFixed(2) : value.trim();
+  const m = PATTERN.exec(text);
+  if (!m) throw new RangeError(`不是有效的亩数：${String(value)}`);
+  const hundredths = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  return m[1] && hundredths !== 0 ? -hundredths : hundredths;
+}
+
+/** 14131 → '141.31', 2250 → '22.5', 0 → '0': the way the county documents print areas. */
+export function formatMu(hundredths: number): string {
+  if (!Number.isInteger(hundredths)) throw new RangeError(`亩数必须是整数个 0.01 亩：${hundredths}`);
+  const sign = hundredths < 0 ? '-' : '';
+  const abs = Math.abs(hundredths);
+  const whole = Math.trunc(abs / 100);
+  const frac = String(abs % 100).padStart(2, '0').replace(/0+$/, '');
+  return frac ? `${sign}${whole}.${frac}` : `${sign}${whole}`;
+}
+
+/** Always two decimals, for machine-readable downloads ('22.50'). */
+export function formatMuFixed(hundredths: number): string {
+  const sign = hundredths < 0 ? '-' : '';
+  const abs = Math.abs(hundredths);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * Row types of the PostgreSQL schema, as Kysely sees them. They mirror db/migrations and stay
+ * apart from the domain types the pages use. numeric columns arrive as strings (exact decimals);
+ * date columns as 'YYYY-MM-DD' strings (see ./db.ts).
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Numeric = ColumnType<string, string | number, string | number>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface BatchTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  source: string;
+  sort_order: Generated<number>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface BatchTargetTable {
+  id: Generated<number>;
+  batch_id: number;
+  due_date: string;
+  rate_percent: Numeric;
+}
+
+export interface LedgerItemTable {
+  id: Generated<string>;
+  external_id: string;
+  batch_id: number;
+  township: string;
+  village: string | null;
+  total_area_mu: Numeric;
+  farmland_area_mu: Numeric;
+  permanent_basic: Generated<boolean>;
+  problem_class: string;
+  measure: string | null;
+  deadline: string | null;
+  claimed_rectified_on: string | null;
+  verified_rectified_on: string | null;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface EnforcementStep {
+  /** YYYY-MM-DD */
+  date: string;
+  action: string;
+  detail?: string;
+}
+
+export interface CaseNoticeTable {
+  id: Generated<string>;
+  title: string;
+  township: string;
+  village: string | null;
+  problem_class: string;
+  party_public: string;
+  total_area_mu: Numeric;
+  farmland_area_mu: Numeric;
+  steps: Json<EnforcementStep[]>;
+  outcome: string;
+  accountability: Generated<string>;
+  body: string;
+  status: Generated<'draft' | 'approved' | 'published' | 'withdrawn'>;
+  published_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+  withdraw_reason: string | null;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  batch: BatchTable;
+  batch_target: BatchTargetTable;
+  ledger_item: LedgerItemTable;
+  case_notice: CaseNoticeTable;
+}
+
+export type BatchRow = Selectable<BatchTable>;
+export type LedgerItemRow = Selectable<LedgerItemTable>;
+export type NewLedgerItem = Insertable<LedgerItemTable>;
+export type LedgerItemUpdate = Updateable<LedgerItemTable>;
+export type CaseNoticeRow = Selectable<CaseNoticeTable>;
+export type NewCaseNotice = Insertable<CaseNoticeTable>;

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { CaseNoticeRow, Database, EnforcementStep } from './database.ts';
+
+/** What the public may read of a notice. The unmasked party never exists on this side. */
+export interface PublicNotice {
+  id: string;
+  title: string;
+  township: string;
+  village: string | null;
+  problemClass: string;
+  party: string;
+  totalAreaMu: string;
+  farmlandAreaMu: string;
+  steps: EnforcementStep[];
+  outcome: string;
+  accountability: string;
+  body: string;
+  status: 'published' | 'withdrawn';
+  publishedAt: Date;
+  withdrawnAt: Date | null;
+  withdrawReason: string | null;
+  isDemo: boolean;
+}
+
+export interface NoticeFilter {
+  township?: string;
+  problemClass?: string;
+}
+
+const PUBLIC_STATUSES = ['published', 'withdrawn'] as const;
+
+function toPublicNotice(row: CaseNoticeRow): PublicNotice {
+  return {
+    id: String(row.id),
+    title: row.title,
+    township: row.township,
+    village: row.village,
+    problemClass: row.problem_class,
+    party: row.party_public,
+    totalAreaMu: row.total_area_mu,
+    farmlandAreaMu: row.farmland_area_mu,
+    steps: [...(row.steps ?? [])].sort((a, b) => a.date.localeCompare(b.date)),
+    outcome: row.outcome,
+    accountability: row.accountability,
+    body: row.body,
+    status: row.status as PublicNotice['status'],
+    publishedAt: new Date(row.published_at as Date),
+    withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as Date) : null,
+    withdrawReason: row.withdraw_reason,
+    isDemo: row.is_demo,
+  };
+}
+
+/** Published notices, newest first; withdrawn ones leave the list (their pages remain). */
+export async function listPublishedNotices(
+  db: Kysely<Database>,
+  filter: NoticeFilter,
+  page: number,
+  pageSize: number,
+): Promise<{ notices: PublicNotice[]; total: number }> {
+  let query = db.selectFrom('case_notice').where('status', '=', 'published');
+  if (filter.township) query = query.where('township', '=', filter.township);
+  if (filter.problemClass) query = query.where('problem_class', '=', filter.problemClass);
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll()
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { notices: rows.map(toPublicNotice), total: Number(count.n) };
+}
+
+export async function findPublicNotice(db: Kysely<Database>, id: string): Promise<PublicNotice | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const row = await db
+    .selectFrom('case_notice')
+    .selectAll()
+    .where('id', '=', id)
+    .where('status', 'in', PUBLIC_STATUSES)
+    .executeTakeFirst();
+  return row ? toPublicNotice(row) : null;
+}
