@@ -29,7 +29,8 @@ export default defineConfig({
         "form-action 'self'",
         "base-uri 'self'",
         "object-src 'none'",
-        "frame-ancestors 'none'",
+        // frame-ancestors is added as a header (src/middleware.ts, src/cli/serve.ts): prerendered
+        // pages carry this policy in a <meta> tag, where browsers ignore it and warn.
       ],
     },
   },

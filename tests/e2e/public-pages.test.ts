@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { baseUrl, describeViolations, openPage, runAxe, useBrowser } from './browser.ts';
+
+const { browser } = useBrowser();
+
+/** Every public page, with text it must show. */
+const PAGES: Array<{ path: string; h1: RegExp; mustContain: string[] }> = [
+  { path: '/', h1: /守住耕地红线/, mustContain: ['我要举报', '12336', '演示数据', '118', '661.51'] },
+  { path: '/policies/', h1: /政策文件/, mustContain: ['稷政办函〔2023〕18号', '河政办发〔2023〕33号'] },
+  { path: '/policies/jishan-weipian-2023/', h1: /稷山县/, mustContain: ['发文机关', '发文字号', '成文日期', '发布日期', '主题分类', '661.51'] },
+  { path: '/policies/hejin-2023/', h1: /河津市/, mustContain: ['166', '1117.59'] },
+  { path: '/policies/shiyu-2024/', h1: /石鱼镇/, mustContain: ['20647'] },
+  { path: '/policies/anyue-2022/', h1: /安岳县/, mustContain: ['安府办函〔2022〕16号'] },
+  { path: '/policies/shangdang-beicheng-2023/', h1: /北呈乡/, mustContain: ['发文机关'] },
+  { path: '/law/', h1: /法律法规/, mustContain: ['土地管理法', '刑法'] },
+  { path: '/law/land-administration-law/', h1: /土地管理法/, mustContain: ['第七十七条'] },
+  { path: '/law/six-prohibitions/', h1: /六严禁/, mustContain: ['国办发明电〔2020〕24号'] },
+  { path: '/law/eight-prohibitions/', h1: /八不准/, mustContain: ['八不准'] },
+  { path: '/law/permanent-basic-farmland/', h1: /永久基本农田/, mustContain: ['永久基本农田'] },
+  { path: '/law/criminal-law-342/', h1: /三百四十二|342/, mustContain: ['非法占用农用地罪'] },
+  { path: '/law/non-grain/', h1: /非粮化/, mustContain: ['进出平衡'] },
+  { path: '/cases/', h1: /典型案例/, mustContain: ['共 6 件案例', '演示数据'] },
+  { path: '/progress/', h1: /整改进度/, mustContain: ['661.51', '297.85', '全县合计', '演示'] },
+];
+
+describe('public pages in Chromium', () => {
+  for (const { path, h1, mustContain } of PAGES) {
+    it(`${path} shows its content in Chinese with no accessibility violations and no CSP breaks`, async () => {
+      const { page, problems, close } = await openPage(browser(), path);
+      try {
+        expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+        expect(await page.locator('h1').first().innerText()).toMatch(h1);
+        const text = await page.locator('body').innerText();
+        for (const s of mustContain) expect(text, s).toContain(s);
+        expect(await page.locator('a.skip-link[href="#main"]').count()).toBe(1);
+        const violations = await runAxe(page);
+        expect(violations, describeViolations(violations)).toEqual([]);
+        expect(problems).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  it('a case notice shows the masked party, areas, dated steps and outcome, and prints without navigation', async () => {
+    const list = await openPage(browser(), '/cases/?township=xishe');
+    try {
+      const link = list.page.locator('main .card h2 a').first();
+      expect(await list.page.locator('main .card').count()).toBe(1);
+      await link.click();
+      await list.page.waitForURL(/\/cases\/\d+\/$/);
+      const text = await list.page.locator('main').innerText();
+      expect(text).toContain('王某');
+      expect(text).toContain('0.62 亩');
+      expect(text).toContain('2023年6月12日');
+      expect(text).toContain('已复耕');
+      expect(text).toContain('演示案例');
+      const violations = await runAxe(list.page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      await list.page.emulateMedia({ media: 'print' });
+      expect(await list.page.locator('.site-nav').isVisible()).toBe(false);
+    } finally {
+      await list.close();
+    }
+  });
+
+  it('filters cases by problem class and says when nothing matches', async () => {
+    const { page, close } = await openPage(browser(), '/cases/');
+    try {
+      await page.selectOption('#f-class', 'golf');
+      await page.click('form.filters button[type=submit]');
+      await page.waitForURL(/class=golf/);
+      expect(await page.locator('main').innerText()).toContain('没有符合条件的案例');
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('public pages over HTTP', () => {
+  it('content pages ship no JavaScript', async () => {
+    for (const path of ['/', '/policies/', '/policies/hejin-2023/', '/law/', '/law/non-grain/', '/cases/', '/progress/']) {
+      const html = await (await fetch(baseUrl + path)).text();
+      expect(html, path).not.toMatch(/<script/i);
+    }
+  });
+
+  it('every page answers with security headers and a CSP without unsafe-inline', async () => {
+    for (const path of ['/', '/law/', '/progress/', '/favicon.svg', '/api/health']) {
+      const res = await fetch(baseUrl + path);
+      const h = res.headers;
+      expect(h.get('x-content-type-options'), path).toBe('nosniff');
+      expect(h.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+      expect(h.get('permissions-policy'), path).toContain('camera=()');
+      expect(h.get('x-frame-options'), path).toBe('DENY');
+      const csp = h.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain('unsafe-inline');
+    }
+  });
+
+  it('the RSS feed lists the published notices', async () => {
+    const res = await fetch(`${baseUrl}/cases/rss.xml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('xml');
+    const xml = await res.text();
+    expect(xml.match(/<item>/g)).toHaveLength(6);
+    expect(xml).toContain('【演示】');
+    expect(xml).toContain('<language>zh-cn</language>');
+  });
+
+  it('the sitemap names every public page including each notice', async () => {
+    const xml = await (await fetch(`${baseUrl}/sitemap-index.xml`)).text();
+    for (const p of ['/policies/hejin-2023/', '/law/criminal-law-342/', '/cases/1/', '/progress/']) expect(xml).toContain(p);
+  });
+
+  it('progress downloads carry the same exact figures', async () => {
+    const csv = await (await fetch(`${baseUrl}/progress/data.csv`)).text();
+    expect(csv).toContain('"全县合计","118","661.51","23","43.17"');
+    expect(csv).toContain('"全县合计","71","297.85","8","25.67"');
+    const json = await (await fetch(`${baseUrl}/progress/data.json`)).json();
+    expect(json.updated_at).toMatch(/^\d{4}-/);
+    expect(json.fields.total_area_mu).toBe('总面积_亩');
+    expect(json.rows.filter((r: { township: string }) => r.township === '全县合计').map((r: { items: number }) => r.items)).toEqual([118, 71]);
+  });
+
+  it('reports database health', async () => {
+    const res = await fetch(`${baseUrl}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ database: 'up' });
+  });
+
+  it('answers unknown pages and notices with a Chinese 404', async () => {
+    for (const path of ['/no-such-page', '/cases/999999/', '/cases/abc/', '/policies/nope/']) {
+      const res = await fetch(baseUrl + path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).toContain('页面不存在');
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrateDownToZero, migrateToLatest } from '../../db/migrate.ts';
+import { useTestDatabase } from './helpers.ts';
+
+const db = useTestDatabase();
+
+async function tableNames(): Promise<string[]> {
+  const { rows } = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' order by 1`.execute(db);
+  return rows.map((r) => r.tablename).filter((t) => !t.startsWith('kysely_'));
+}
+
+describe('migrations', () => {
+  it('roll all the way down and back up again', async () => {
+    expect(await tableNames()).toEqual(expect.arrayContaining(['batch', 'batch_target', 'case_notice', 'ledger_item']));
+    await migrateDownToZero(db);
+    expect(await tableNames()).toEqual([]);
+    await migrateToLatest(db);
+    expect(await tableNames()).toEqual(expect.arrayContaining(['batch', 'batch_target', 'case_notice', 'ledger_item']));
+  });
+
+  it('store areas as exact numerics that refuse more farmland than area', async () => {
+    const { id } = await db.insertInto('batch').values({ code: 'b', name: 'B', source: 'satellite' }).returning('id').executeTakeFirstOrThrow();
+    const base = { batch_id: id, township: 'jifeng', problem_class: 'house' };
+    await db.insertInto('ledger_item').values({ ...base, external_id: 'x1', total_area_mu: '0.10', farmland_area_mu: '0.10' }).execute();
+    await expect(
+      db.insertInto('ledger_item').values({ ...base, external_id: 'x2', total_area_mu: '1.00', farmland_area_mu: '1.01' }).execute(),
+    ).rejects.toThrow(/ledger_item_farmland_le_total/);
+    await expect(
+      db.insertInto('ledger_item').values({ ...base, external_id: 'x3', total_area_mu: '-1' }).execute(),
+    ).rejects.toThrow();
+    await expect(
+      db.insertInto('ledger_item').values({ ...base, external_id: 'x4', total_area_mu: '1', verified_rectified_on: '2023-01-01' }).execute(),
+    ).rejects.toThrow(/verified_needs_claim/);
+    const row = await db.selectFrom('ledger_item').select('total_area_mu').where('external_id', '=', 'x1').executeTakeFirstOrThrow();
+    expect(row.total_area_mu).toBe('0.10');
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * `npm test`: the whole suite against real PostgreSQL and a real server.
+ *  1. builds the app if needed;
+ *  2. uses DATABASE_URL's server if set, else an embedded PostgreSQL under .data/postgres-test;
+ *  3. creates fresh databases for integration tests and for the e2e app;
+ *  4. starts the app (`npm start`'s own code path) on a free port for the browser tests;
+ *  5. runs vitest (unit, integration, e2e) and ends with a plain `N passed, N failed` line.
+ * Extra arguments go to vitest, e.g. `npm test -- --project unit`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { recreateDatabase } from '../db/embedded.ts';
+import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
+import { provideDatabase } from '../src/cli/database.ts';
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`测试用服务器已退出（退出码 ${child.exitCode}）`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`测试用服务器 ${timeoutMs} ms 内未就绪：${url}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
+
+buildIfNeeded();
+const resultsDir = path.join(projectRoot, '.data', 'test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const server = await provideDatabase({
+  name: 'postgres',
+  dataDir: '.data/postgres-test',
+  port: Number(process.env.EMBEDDED_PG_TEST_PORT ?? 54339),
+  quiet: true,
+});
+console.log(server.embedded ? '测试数据库：内置 PostgreSQL' : `测试数据库：外部 PostgreSQL（${new URL(server.url).host}）`);
+const integrationUrl = withDatabase(server.url, 'gengdi_test_it');
+const e2eUrl = withDatabase(server.url, 'gengdi_test_e2e');
+await recreateDatabase(server.url, 'gengdi_test_it');
+await recreateDatabase(server.url, 'gengdi_test_e2e');
+
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const app = spawn(process.execPath, [path.join(projectRoot, 'src/cli/start.ts')], {
+  cwd: projectRoot,
+  // A short public cache so tests can watch a database change reach the pages.
+  env: { ...process.env, DATABASE_URL: e2eUrl, HOST: '127.0.0.1', PORT: String(port), ASTRO_NODE_LOGGING: 'disabled', PUBLIC_CACHE_SECONDS: '2' },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+const appLog: string[] = [];
+app.stdout?.on('data', (d) => appLog.push(String(d)));
+app.stderr?.on('data', (d) => appLog.push(String(d)));
+
+let exitCode = 1;
+try {
+  await waitForHealthy(`${baseUrl}/api/health`, app, 60_000);
+  const vitest = spawn(
+    process.execPath,
+    [
+      path.join(projectRoot, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--config', 'tests/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${path.join(resultsDir, 'vitest.json')}`,
+      ...process.argv.slice(2),
+    ],
+    {
+      cwd: projectRoot,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TEST_DATABASE_URL: integrationUrl,
+        E2E_DATABASE_URL: e2eUrl,
+        E2E_BASE_URL: baseUrl,
+        TEST_ADMIN_DATABASE_URL: server.url,
+      },
+    },
+  );
+  exitCode = await new Promise<number>((resolve) => vitest.on('exit', (code) => resolve(code ?? 1)));
+} catch (err) {
+  console.error(appLog.join(''));
+  console.error(err);
+} finally {
+  await stopChild(app);
+  await server.stop();
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  const report = JSON.parse(readFileSync(path.join(resultsDir, 'vitest.json'), 'utf8'));
+  passed = report.numPassedTests;
+  failed = report.numFailedTests;
+  // Files that failed to load count as failures even though no test in them ran.
+  failed += report.testResults.filter((f: { status: string; assertionResults: unknown[] }) => f.status === 'failed' && f.assertionResults.length === 0).length;
+} catch {
+  failed = Math.max(failed, 1);
+}
+if (exitCode !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || exitCode !== 0 ? 1 : 0);
