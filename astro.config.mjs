@@ -3,6 +3,10 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 
 const site = process.env.PUBLIC_SITE_URL ?? 'http://localhost:4321';
+const siteUrl = new URL(site);
+
+// Five photos of up to 10 MB each, plus the form fields.
+const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
 
 // Map tiles are the only third-party resource a page loads.
 const tileHosts = ['https://tile.openstreetmap.org', 'https://*.tianditu.gov.cn'];
@@ -10,7 +14,7 @@ const tileHosts = ['https://tile.openstreetmap.org', 'https://*.tianditu.gov.cn'
 export default defineConfig({
   site,
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  adapter: node({ mode: 'standalone', bodySizeLimit: REPORT_BODY_LIMIT }),
   trailingSlash: 'ignore',
   build: {
     // Keep CSS in cacheable files; nothing inline for the CSP to allow.
@@ -19,6 +23,9 @@ export default defineConfig({
   server: { port: 4321 },
   security: {
     checkOrigin: true,
+    actionBodySizeLimit: REPORT_BODY_LIMIT,
+    // Behind a TLS proxy the origin check compares against the public address.
+    allowedDomains: [{ hostname: siteUrl.hostname, protocol: siteUrl.protocol.replace(':', '') }],
     csp: {
       algorithm: 'SHA-256',
       directives: [

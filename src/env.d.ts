@@ -2,5 +2,7 @@ declare namespace App {
   interface Locals {
     /** Set by the middleware for each request. */
     requestId: string;
+    /** What the citizen typed, when the report form comes back with errors. */
+    reportValues?: import('./lib/schemas/report.ts').ReportFormValues;
   }
 }

@@ -1,4 +1,10 @@
+import { ActionError, actions, getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
+import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
+
+/** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
+const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
 
 /** Security headers are set by the HTTP server wrapper (src/cli/serve.ts) for every response. */
 const requestContext = defineMiddleware(async (context, next) => {
@@ -25,4 +31,53 @@ const outageStatus = defineMiddleware(async (_context, next) => {
   return response;
 });
 
-export const onRequest = sequence(outageStatus, requestContext);
+function json(body: unknown, status: number): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+}
+
+/**
+ * The report form as POST/redirect/GET. With JavaScript off the browser posts the form: success
+ * redirects to the receipt, failure renders the form again with the error summary and every
+ * typed value. The enhanced form posts the same request asking for JSON.
+ */
+const reportForm = defineMiddleware(async (context, next) => {
+  if (context.request.method !== 'POST') return next();
+  const { action, setActionResult, serializeActionResult } = getActionContext(context);
+  if (action?.calledFrom !== 'form' || action.name !== 'report') return next();
+  const wantsJson = (context.request.headers.get('accept') ?? '').includes('application/json');
+
+  let result: Awaited<ReturnType<typeof context.callAction<typeof actions.report>>>;
+  const values: ReportFormValues = {};
+  if (Number(context.request.headers.get('content-length') ?? 0) > REPORT_BODY_LIMIT) {
+    result = { data: undefined, error: new ActionError({ code: 'CONTENT_TOO_LARGE', message: '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。' }) };
+  } else {
+    let form: FormData | null = null;
+    try {
+      form = await context.request.formData();
+    } catch {
+      result = { data: undefined, error: new ActionError({ code: 'BAD_REQUEST', message: '提交的内容不完整或格式不对，请重新提交。' }) };
+    }
+    if (form) {
+      for (const field of REPORT_TEXT_FIELDS) {
+        const v = form.get(field);
+        if (typeof v === 'string') values[field] = v.slice(0, 4000);
+      }
+      result = await context.callAction(actions.report, form);
+    }
+  }
+
+  if (!result!.error) {
+    setReceiptCookie(context.cookies, result!.data.receiptCode, context.url.protocol === 'https:');
+    return wantsJson ? json({ ok: true, next: '/report/receipt/' }, 200) : context.redirect('/report/receipt/', 303);
+  }
+  const error = result!.error;
+  if (wantsJson) {
+    const fields = 'fields' in error ? (error.fields as Record<string, string[]>) : {};
+    return json({ ok: false, code: error.code, message: error.message, fields }, error.status);
+  }
+  context.locals.reportValues = values;
+  setActionResult(action.name, serializeActionResult(result!));
+  return next();
+});
+
+export const onRequest = sequence(outageStatus, requestContext, reportForm);

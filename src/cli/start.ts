@@ -6,10 +6,12 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import { seedDemoData } from '../../db/seed/demo.ts';
 import { createDb } from '../lib/server/db.ts';
 import { buildIfNeeded } from './build.ts';
+import { ensureLocalSecrets } from './local-secrets.ts';
 import { servePortal } from './serve.ts';
 import { provideDatabase } from './database.ts';
 
 buildIfNeeded();
+ensureLocalSecrets();
 
 const database = await provideDatabase({
   name: 'gengdi',

@@ -73,11 +73,81 @@ export interface CaseNoticeTable {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ReportTable {
+  id: Generated<string>;
+  receipt_hash: string;
+  idempotency_key: string;
+  submission_hash: string;
+  status: Generated<string>;
+  problem_class: string;
+  township: string;
+  village: string | null;
+  place_description: string;
+  lng: number | null;
+  lat: number | null;
+  location_source: Generated<string>;
+  seen_on: string;
+  description: string;
+  reporter_name_enc: Buffer | null;
+  reporter_phone_enc: Buffer | null;
+  photo_count: Generated<number>;
+  channel: Generated<string>;
+  submitted_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PhotoBlobTable {
+  id: Generated<string>;
+  sha256: string;
+  mime: string;
+  size: number;
+  bytes: Buffer;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ReportPhotoTable {
+  id: Generated<string>;
+  report_id: string;
+  position: number;
+  added_by: Generated<string>;
+  original_key: string;
+  original_sha256: string;
+  original_mime: string;
+  original_size: number;
+  public_key: string;
+  public_width: number;
+  public_height: number;
+  exif_taken_at: Timestamp | null;
+  exif_lng: number | null;
+  exif_lat: number | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ReportEventTable {
+  id: Generated<string>;
+  report_id: string;
+  state: string;
+  public_note: string | null;
+  at: Generated<Timestamp>;
+}
+
+export interface RateLimitTable {
+  bucket: string;
+  key: string;
+  window_start: Timestamp;
+  hits: Generated<number>;
+}
+
 export interface Database {
   batch: BatchTable;
   batch_target: BatchTargetTable;
   ledger_item: LedgerItemTable;
   case_notice: CaseNoticeTable;
+  report: ReportTable;
+  photo_blob: PhotoBlobTable;
+  report_photo: ReportPhotoTable;
+  report_event: ReportEventTable;
+  rate_limit: RateLimitTable;
 }
 
 export type BatchRow = Selectable<BatchTable>;
@@ -86,3 +156,5 @@ export type NewLedgerItem = Insertable<LedgerItemTable>;
 export type LedgerItemUpdate = Updateable<LedgerItemTable>;
 export type CaseNoticeRow = Selectable<CaseNoticeTable>;
 export type NewCaseNotice = Insertable<CaseNoticeTable>;
+export type ReportRow = Selectable<ReportTable>;
+export type NewReport = Insertable<ReportTable>;

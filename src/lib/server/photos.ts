@@ -1,0 +1,176 @@
+/**
+ * 举报热线的群众照片：按内容识别格式，生成去除全部元数据的公开副本，
+ * 原图原样交给调用方封存（附 SHA-256），拍摄时间与 GPS 只进入内部记录。
+ */
+import { createHash } from 'node:crypto';
+import exifr from 'exifr';
+import sharp from 'sharp';
+
+export const PHOTO_LIMITS = { maxFiles: 5, maxBytes: 10 * 1024 * 1024, maxPixels: 50_000_000, publicMaxEdge: 1600 } as const;
+
+export type PhotoType = 'jpeg' | 'png' | 'heic' | 'webp';
+export type PhotoErrorCode = 'empty' | 'too-large' | 'unsupported-type' | 'corrupt' | 'too-many-pixels';
+
+const MIME: Record<PhotoType, string> = { jpeg: 'image/jpeg', png: 'image/png', heic: 'image/heic', webp: 'image/webp' };
+
+// HEVC-coded HEIF only: a generic 'mif1' file counts when it also names one of these, so AVIF stays out.
+const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
+
+const ascii = (bytes: Uint8Array, start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));
+
+export function detectPhotoType(bytes: Uint8Array): PhotoType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
+  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') {
+    const boxEnd = Math.min(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0), bytes.length);
+    const major = ascii(bytes, 8, 12);
+    if (HEIC_BRANDS.has(major)) return 'heic';
+    if (major === 'mif1' || major === 'msf1') {
+      for (let at = 16; at + 4 <= boxEnd; at += 4) if (HEIC_BRANDS.has(ascii(bytes, at, at + 4))) return 'heic';
+    }
+  }
+  return null;
+}
+
+const MESSAGES: Record<PhotoErrorCode, (subject: string) => string> = {
+  empty: (s) => `${s}是空文件，请重新选择。`,
+  'too-large': (s) => `${s}超过 10 MB，请压缩后再上传。`,
+  'unsupported-type': (s) => `${s}不是支持的图片格式，请上传 JPEG、PNG、HEIC 或 WebP 格式的照片。`,
+  corrupt: (s) => `${s}已损坏或不完整，无法打开，请重新拍摄或换一张照片。`,
+  'too-many-pixels': (s) => `${s}的像素尺寸过大（超过 5000 万像素），请缩小后再上传。`,
+};
+
+// The name comes from the citizen's device: keep it printable and short enough for one line of an error.
+function subjectFor(fileName?: string): string {
+  const name = (fileName ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  if (!name) return '这张照片';
+  return `照片“${name.length > 40 ? `${name.slice(0, 39)}…` : name}”`;
+}
+
+export class PhotoError extends Error {
+  readonly code: PhotoErrorCode;
+  constructor(code: PhotoErrorCode, fileName?: string, options?: { cause?: unknown }) {
+    super(MESSAGES[code](subjectFor(fileName)), options);
+    this.name = 'PhotoError';
+    this.code = code;
+  }
+}
+
+export interface ProcessedPhoto {
+  originalType: PhotoType;
+  originalMime: string;
+  original: Buffer;
+  sha256: string;
+  publicCopy: Buffer;
+  publicMime: 'image/jpeg';
+  publicWidth: number;
+  publicHeight: number;
+  exif: { takenAt: string | null; lngLat: [number, number] | null };
+}
+
+// 'error' also fails on truncation, so a half-uploaded photo is refused instead of padded with grey.
+const INPUT = { failOn: 'error', limitInputPixels: PHOTO_LIMITS.maxPixels } as const;
+
+// libvips lists .heic among heifload's suffixes only when its libheif has an HEVC decoder; the prebuilt npm binaries do not.
+const sharpDecodesHeic = (sharp.format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix?.includes('.heic') ?? false;
+
+export async function processPhoto(bytes: Buffer, fileName?: string): Promise<ProcessedPhoto> {
+  if (bytes.length === 0) throw new PhotoError('empty', fileName);
+  if (bytes.length > PHOTO_LIMITS.maxBytes) throw new PhotoError('too-large', fileName);
+  const type = detectPhotoType(bytes);
+  if (!type) throw new PhotoError('unsupported-type', fileName);
+
+  try {
+    // metadata() parses headers only, so a pixel bomb is refused before a single pixel is allocated.
+    // Its own pixel limit is lifted here because it would report a bomb as a generic failure, not as too many pixels.
+    const { width, height } = await sharp(bytes, { ...INPUT, limitInputPixels: false }).metadata();
+    if (!width || !height) throw new PhotoError('corrupt', fileName);
+    if (width * height > PHOTO_LIMITS.maxPixels) throw new PhotoError('too-many-pixels', fileName);
+
+    const decoded = type === 'heic' && !sharpDecodesHeic ? await decodeHeic(bytes, width, height, fileName) : sharp(bytes, { ...INPUT, autoOrient: true });
+    // Without withMetadata()/keepMetadata() sharp writes no EXIF, XMP, ICC or comments: that is the privacy guarantee.
+    const { data, info } = await decoded
+      .resize({ width: PHOTO_LIMITS.publicMaxEdge, height: PHOTO_LIMITS.publicMaxEdge, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80, mozjpeg: true })
+      .toBuffer({ resolveWithObject: true });
+
+    return {
+      originalType: type,
+      originalMime: MIME[type],
+      original: bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      publicCopy: data,
+      publicMime: 'image/jpeg',
+      publicWidth: info.width,
+      publicHeight: info.height,
+      exif: await readExif(bytes),
+    };
+  } catch (error) {
+    if (error instanceof PhotoError) throw error;
+    throw new PhotoError('corrupt', fileName, { cause: error });
+  }
+}
+
+// heic-decode 2.x also reports each image's size before decoding and needs dispose(); its @types predate that.
+type HeicImages = { width: number; height: number; decode(): Promise<{ width: number; height: number; data: Uint8ClampedArray }> }[] & {
+  dispose(): void;
+};
+
+// libheif's wasm build decodes HEVC without any native download; it is loaded only when a HEIC photo arrives.
+async function decodeHeic(bytes: Buffer, width: number, height: number, fileName?: string) {
+  const { default: heicDecode } = await import('heic-decode');
+  const images = (await heicDecode.all({ buffer: bytes })) as unknown as HeicImages;
+  try {
+    const image = images.find((i) => i.width === width && i.height === height) ?? images[0];
+    if (!image) throw new PhotoError('corrupt', fileName);
+    // The header sharp read could disagree with what libheif will decode; check again before allocating.
+    if (image.width * image.height > PHOTO_LIMITS.maxPixels) throw new PhotoError('too-many-pixels', fileName);
+    const { data, width: w, height: h } = await image.decode();
+    // libheif has already applied the HEIF rotation boxes, which take precedence over any EXIF orientation.
+    return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width: w, height: h, channels: 4 } });
+  } finally {
+    images.dispose();
+  }
+}
+
+async function readExif(bytes: Buffer): Promise<ProcessedPhoto['exif']> {
+  let tags: Record<string, unknown> | undefined;
+  try {
+    // Raw values: exifr would otherwise turn the zone-less EXIF time into a Date in the server's own zone.
+    tags = await exifr.parse(bytes, {
+      tiff: true, exif: true, gps: true, ifd1: false, xmp: false, icc: false, iptc: false, jfif: false, ihdr: false,
+      reviveValues: false,
+    });
+  } catch {
+    return { takenAt: null, lngLat: null };
+  }
+  if (!tags) return { takenAt: null, lngLat: null };
+  return {
+    takenAt: exifTime(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? exifTime(tags.CreateDate, tags.OffsetTime),
+    lngLat: exifLngLat(tags),
+  };
+}
+
+// EXIF stores local wall-clock time; without an offset tag we assume China Standard Time (one zone, no DST), where these photos are taken.
+function exifTime(value: unknown, offset: unknown): string | null {
+  const m = typeof value === 'string' ? /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim()) : null;
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Rejects placeholders like 0000:00:00 and impossible dates such as 02-30 that Date would silently roll over.
+  if (y < 1970 || y > 2100 || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  const zone = typeof offset === 'string' && /^[+-](0\d|1[0-4]):[0-5]\d$/.test(offset.trim()) ? offset.trim() : '+08:00';
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`;
+}
+
+function exifLngLat(tags: Record<string, unknown>): [number, number] | null {
+  // exifr derives signed decimal degrees from the DMS rationals and N/S/E/W refs; broken tags come out as NaN or absent.
+  const { latitude: lat, longitude: lng } = tags;
+  if (typeof lat !== 'number' || typeof lng !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lng)) return null;
+  if (Math.abs(lat) > 90 || Math.abs(lng) > 180) return null;
+  // Phones without a fix write 0/0; a report from the Gulf of Guinea is not a real location.
+  if (lat === 0 && lng === 0) return null;
+  return [lng, lat];
+}

@@ -1,0 +1,57 @@
+/**
+ * Fixed-window rate limits kept in PostgreSQL, so they hold across every app instance. Clients are
+ * identified by a keyed hash of their IP that changes every day (China time): the raw address is
+ * never stored or logged, and yesterday's hashes cannot be linked to today's.
+ */
+import { createHmac } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
+
+export interface RateRule {
+  bucket: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export const RATE_RULES = {
+  reportPerHour: { bucket: 'report-h', limit: 5, windowSeconds: 3600 },
+  reportPerDay: { bucket: 'report-d', limit: 20, windowSeconds: 86_400 },
+  track: { bucket: 'track', limit: 20, windowSeconds: 600 },
+} as const satisfies Record<string, RateRule>;
+
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+export function dailyClientKey(ip: string, secret: Buffer, now = new Date()): string {
+  const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return createHmac('sha256', secret).update(`client:${day}:${ip}`).digest('base64url').slice(0, 32);
+}
+
+/** Counts one hit and says whether it is within the rule. */
+export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<RateDecision> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const row = await db
+    .insertInto('rate_limit')
+    .values({ bucket: rule.bucket, key, window_start: windowStart, hits: 1 })
+    .onConflict((oc) => oc.columns(['bucket', 'key', 'window_start']).doUpdateSet({ hits: sql`rate_limit.hits + 1` }))
+    .returning('hits')
+    .executeTakeFirstOrThrow();
+  // Old windows are swept now and then rather than by a separate job.
+  if (Math.random() < 0.01) {
+    await db.deleteFrom('rate_limit').where('window_start', '<', new Date(now.getTime() - 2 * 86_400_000)).execute();
+  }
+  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
+  return { allowed: row.hits <= rule.limit, retryAfterSeconds };
+}
+
+/** Checks several rules at once; the longest wait wins. */
+export async function hitRateLimits(db: Kysely<Database>, rules: readonly RateRule[], key: string): Promise<RateDecision> {
+  const decisions = await Promise.all(rules.map((r) => hitRateLimit(db, r, key)));
+  const refused = decisions.filter((d) => !d.allowed);
+  return refused.length === 0
+    ? { allowed: true, retryAfterSeconds: 0 }
+    : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)) };
+}

@@ -1,0 +1,140 @@
+/**
+ * Citizen reports: intake in one transaction, and the citizen's view of their own report.
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { ValidReport } from '../schemas/report.ts';
+import { resolveLocation } from '../schemas/report.ts';
+import { encryptField } from './field-crypto.ts';
+import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
+
+export interface IntakeKeys {
+  idempotencyKey: string;
+  receiptHash: string;
+  reporterKey: Buffer;
+}
+
+export type IntakeResult =
+  | { status: 'created'; reportId: string }
+  /** The same submission arrived again (retry, double click): nothing new was stored. */
+  | { status: 'repeated'; reportId: string }
+  /** The key was used for a different submission: the form must be reloaded. */
+  | { status: 'conflict' };
+
+/** What identifies the content of a submission, photos included, for idempotent retries. */
+export function submissionHash(report: ValidReport): string {
+  const h = createHash('sha256');
+  for (const value of [report.problem_class, report.township, report.village, report.place, report.lat, report.lng, report.seen_on, report.description, report.name, report.phone]) {
+    h.update(value).update('\u0000');
+  }
+  for (const p of report.photos) h.update(p.sha256);
+  return h.digest('hex');
+}
+
+/**
+ * Stores the report, its photos and its first timeline entry in one transaction. The caller
+ * shows the receipt only after this resolves, so every receipt a citizen sees is in the database.
+ */
+export async function submitReport(
+  db: Kysely<Database>,
+  report: ValidReport,
+  keys: IntakeKeys,
+  store: PhotoStore = postgresPhotoStore,
+): Promise<IntakeResult> {
+  const hash = submissionHash(report);
+  const { lngLat, source } = resolveLocation(report);
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('report')
+      .values({
+        receipt_hash: keys.receiptHash,
+        idempotency_key: keys.idempotencyKey,
+        submission_hash: hash,
+        problem_class: report.problem_class,
+        township: report.township,
+        village: report.village || null,
+        place_description: report.place,
+        lng: lngLat?.[0] ?? null,
+        lat: lngLat?.[1] ?? null,
+        location_source: source,
+        seen_on: report.seen_on,
+        description: report.description,
+        reporter_name_enc: report.name ? encryptField(report.name, 'reporter_name', keys.reporterKey) : null,
+        reporter_phone_enc: report.phone ? encryptField(report.phone, 'reporter_phone', keys.reporterKey) : null,
+        photo_count: report.photos.length,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+
+    if (!inserted) {
+      const existing = await trx
+        .selectFrom('report')
+        .select(['id', 'submission_hash'])
+        .where('idempotency_key', '=', keys.idempotencyKey)
+        .executeTakeFirstOrThrow();
+      return existing.submission_hash === hash ? { status: 'repeated', reportId: existing.id } : { status: 'conflict' };
+    }
+
+    for (const [position, photo] of report.photos.entries()) {
+      const originalKey = await store.put(trx, { bytes: photo.original, mime: photo.originalMime, sha256: photo.sha256 });
+      const publicKey = await store.put(trx, {
+        bytes: photo.publicCopy,
+        mime: photo.publicMime,
+        sha256: createHash('sha256').update(photo.publicCopy).digest('hex'),
+      });
+      await trx
+        .insertInto('report_photo')
+        .values({
+          report_id: inserted.id,
+          position,
+          original_key: originalKey,
+          original_sha256: photo.sha256,
+          original_mime: photo.originalMime,
+          original_size: photo.original.length,
+          public_key: publicKey,
+          public_width: photo.publicWidth,
+          public_height: photo.publicHeight,
+          exif_taken_at: photo.exif.takenAt,
+          exif_lng: photo.exif.lngLat?.[0] ?? null,
+          exif_lat: photo.exif.lngLat?.[1] ?? null,
+        })
+        .execute();
+    }
+    await trx.insertInto('report_event').values({ report_id: inserted.id, state: 'submitted' }).execute();
+    return { status: 'created', reportId: inserted.id };
+  });
+}
+
+export interface TrackingView {
+  problemClass: string;
+  township: string;
+  submittedOn: Date;
+  status: string;
+  events: Array<{ state: string; publicNote: string | null; at: Date }>;
+}
+
+/** The citizen's view: status and public notes only, never identity, location or internal notes. */
+export async function findReportForTracking(db: Kysely<Database>, receiptHash: string): Promise<TrackingView | null> {
+  const report = await db
+    .selectFrom('report')
+    .select(['id', 'problem_class', 'township', 'submitted_at', 'status'])
+    .where('receipt_hash', '=', receiptHash)
+    .executeTakeFirst();
+  if (!report) return null;
+  const events = await db
+    .selectFrom('report_event')
+    .select(['state', 'public_note', 'at'])
+    .where('report_id', '=', report.id)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return {
+    problemClass: report.problem_class,
+    township: report.township,
+    submittedOn: new Date(report.submitted_at),
+    status: report.status,
+    events: events.map((e) => ({ state: e.state, publicNote: e.public_note, at: new Date(e.at) })),
+  };
+}

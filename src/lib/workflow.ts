@@ -1,0 +1,358 @@
+/**
+ * How a citizen report is handled, as an explicit state machine.
+ *
+ * It follows the 12336 flow used by county natural-resources bureaus — 接收 → 判定 → 核查 → 处理 →
+ * 反馈 — mapped onto our roles: the county moderator receives and judges (accept / refuse /
+ * duplicate), assigns to a township, the township verifies on site and handles, and the
+ * moderator closes with a public reply. Every allowed move is listed in TRANSITIONS; anything not
+ * listed is refused. There are no implicit transitions, no "admin can do anything": admins
+ * manage users and settings, and handling a report is a job with its own accountability.
+ *
+ * Pure: no database, no framework. The server stores `ReportState` codes in report.status and
+ * asks this module what may happen next.
+ */
+import { MEASURES, OUTCOMES } from './taxonomy.ts';
+
+// ---------------------------------------------------------------------------------------------
+// States
+
+/** Every state, in the order a report normally passes through them. */
+export const REPORT_STATES = [
+  'submitted',
+  'accepted',
+  'refused',
+  'verifying',
+  'substantiated',
+  'unsubstantiated',
+  'rectifying',
+  'closed',
+] as const;
+
+export type ReportState = (typeof REPORT_STATES)[number];
+
+/** Public labels, shown to citizens on the tracking page and to staff in lists. */
+export const STATE_LABELS: Readonly<Record<ReportState, string>> = {
+  submitted: '已提交',
+  accepted: '已受理',
+  refused: '不予受理',
+  verifying: '核查中',
+  substantiated: '查实',
+  unsubstantiated: '未查实',
+  rectifying: '整改中',
+  closed: '已办结',
+};
+
+/** True for a known state code; report.status is plain text, so check before trusting it. */
+export function isReportState(value: unknown): value is ReportState {
+  return typeof value === 'string' && (REPORT_STATES as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
+
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Actions and transitions
+
+export const WORKFLOW_ACTIONS = [
+  'accept',
+  'refuse',
+  'markDuplicate',
+  'assign',
+  'recordVerification',
+  'startHandling',
+  'recordHandling',
+  'close',
+  'reopen',
+] as const;
+
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+export interface Transition {
+  /** States the action may start from. */
+  readonly from: readonly ReportState[];
+  /** Possible results; more than one only for recordVerification, chosen by `found`. */
+  readonly to: readonly ReportState[];
+  /** The only roles that may perform it. */
+  readonly roles: readonly StaffRole[];
+  /** Chinese verb for buttons, the audit log and error messages. */
+  readonly label: string;
+}
+
+/**
+ * The whole workflow. Who does what:
+ *  - moderator (county 举报受理人员): judges incoming reports, assigns, closes, reopens;
+ *  - township (乡镇核查人员): verifies on site and handles what is found.
+ */
+export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
+  // 判定: the report is within scope and will be handled.
+  accept: { from: ['submitted'], to: ['accepted'], roles: ['moderator'], label: '受理' },
+  // 判定: outside what the hotline handles; needs a REFUSAL_REASONS code telling where to go.
+  refuse: { from: ['submitted'], to: ['refused'], roles: ['moderator'], label: '不予受理' },
+  // The same place and problem is already being handled: close this one, pointing at the original.
+  markDuplicate: {
+    from: ['submitted', 'accepted'],
+    to: ['closed'],
+    roles: ['moderator'],
+    label: '按重复举报办结',
+  },
+  // 交办: to the township where it happened. Allowed again while verifying because the first
+  // assignment is sometimes to the wrong township (reports near a boundary).
+  assign: { from: ['accepted', 'verifying'], to: ['verifying'], roles: ['moderator'], label: '交办乡镇' },
+  // 核查: the township says whether the problem is real; needs found + notes.
+  recordVerification: {
+    from: ['verifying'],
+    to: ['substantiated', 'unsubstantiated'],
+    roles: ['township'],
+    label: '登记核查结果',
+  },
+  // 处理: measure and first outcome.
+  startHandling: { from: ['substantiated'], to: ['rectifying'], roles: ['township'], label: '开始整改' },
+  // Progress while rectifying (e.g. 正在整改中 → 已复耕); the state does not change.
+  recordHandling: { from: ['rectifying'], to: ['rectifying'], roles: ['township'], label: '更新整改情况' },
+  // 反馈: closing always gives the citizen a public reply. From `substantiated` too, for a problem
+  // already put right by the time it was verified, or handed to another authority.
+  close: {
+    from: ['unsubstantiated', 'rectifying', 'substantiated'],
+    to: ['closed'],
+    roles: ['moderator'],
+    label: '办结',
+  },
+  // A refused or closed report comes back (new facts, a wrong judgement, a failed review):
+  // it restarts at accepted, so it is assigned again explicitly.
+  reopen: { from: ['closed', 'refused'], to: ['accepted'], roles: ['moderator'], label: '重新受理' },
+};
+
+/** A disallowed move. The message is Chinese and names the state and the action. */
+export class TransitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransitionError';
+  }
+}
+
+function requireKnown(state: ReportState, action: WorkflowAction): Transition {
+  if (!isReportState(state)) throw new TransitionError(`未知的办理状态：${String(state)}`);
+  const transition = (TRANSITIONS as Record<string, Transition | undefined>)[action];
+  if (!transition || !Object.hasOwn(TRANSITIONS, action)) {
+    throw new TransitionError(`未知的办理操作：${String(action)}`);
+  }
+  return transition;
+}
+
+/**
+ * The state after `action` from `state`, regardless of who acts (see canPerform for that).
+ * recordVerification needs `input.found`: true → substantiated, false → unsubstantiated.
+ * Throws TransitionError, e.g. '当前状态“已办结”不能执行“受理”'.
+ */
+export function nextState(state: ReportState, action: WorkflowAction, input?: { found?: boolean }): ReportState {
+  const transition = requireKnown(state, action);
+  if (!transition.from.includes(state)) {
+    throw new TransitionError(`当前状态“${STATE_LABELS[state]}”不能执行“${transition.label}”`);
+  }
+  if (action === 'recordVerification') {
+    if (typeof input?.found !== 'boolean') {
+      throw new TransitionError(`执行“${transition.label}”须说明问题是否查实`);
+    }
+    return input.found ? 'substantiated' : 'unsubstantiated';
+  }
+  return transition.to[0]!;
+}
+
+/** Whether `role` may perform `action` on a report in `state`. Never throws. */
+export function canPerform(role: StaffRole, state: ReportState, action: WorkflowAction): boolean {
+  if (!isReportState(state) || !Object.hasOwn(TRANSITIONS, action)) return false;
+  const transition = TRANSITIONS[action];
+  return transition.roles.includes(role) && transition.from.includes(state);
+}
+
+/** The actions `role` may perform on a report in `state`, in WORKFLOW_ACTIONS order (for buttons). */
+export function allowedActions(role: StaffRole, state: ReportState): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((action) => canPerform(role, state, action));
+}
+
+/**
+ * nextState with the role checked too: what a request handler calls. Throws TransitionError
+ * naming the action when the role may not perform it at all, or the state when it may not now.
+ */
+export function applyAction(
+  role: StaffRole,
+  state: ReportState,
+  action: WorkflowAction,
+  input?: { found?: boolean },
+): ReportState {
+  const transition = requireKnown(state, action);
+  if (!transition.roles.includes(role)) {
+    throw new TransitionError(`角色“${String(role)}”无权执行“${transition.label}”`);
+  }
+  return nextState(state, action, input);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each action must carry
+
+/** Details an action records. Which are required depends on the action (see checkActionInput). */
+export interface ActionInput {
+  /** refuse: a REFUSAL_REASONS code. */
+  readonly refusalReason?: string;
+  /** markDuplicate: id of the report this one repeats. */
+  readonly originalReportId?: string;
+  /** assign: township code from the county configuration. */
+  readonly township?: string;
+  /** recordVerification: whether the problem is real. */
+  readonly found?: boolean;
+  /** recordVerification: what was seen on site. */
+  readonly notes?: string;
+  /** startHandling: a MEASURES code. */
+  readonly measure?: string;
+  /** startHandling, recordHandling: an OUTCOMES code. */
+  readonly outcome?: string;
+  /** close: the reply published on the tracking page. */
+  readonly publicReply?: string;
+  /** reopen: why the report comes back. */
+  readonly reason?: string;
+}
+
+const filled = (s: string | undefined): boolean => typeof s === 'string' && s.trim() !== '';
+
+/**
+ * What is missing or wrong in `input` for `action`, as Chinese sentences for the staff form;
+ * empty when complete. Whether the township or the original report exists is for the server to
+ * check against its data.
+ */
+export function checkActionInput(action: WorkflowAction, input: ActionInput): string[] {
+  const problems: string[] = [];
+  switch (action) {
+    case 'accept':
+      break;
+    case 'refuse':
+      if (!REFUSAL_REASONS.some((r) => r.code === input.refusalReason)) problems.push('请选择不予受理的理由');
+      break;
+    case 'markDuplicate':
+      if (!/^[1-9]\d*$/.test(input.originalReportId ?? '')) problems.push('请填写所重复的原举报编号');
+      break;
+    case 'assign':
+      if (!filled(input.township)) problems.push('请选择交办的乡镇');
+      break;
+    case 'recordVerification':
+      if (typeof input.found !== 'boolean') problems.push('请说明问题是否查实');
+      if (!filled(input.notes)) problems.push('请填写核查情况');
+      break;
+    case 'startHandling':
+      if (!MEASURES.some((m) => m.code === input.measure)) problems.push('请选择整改措施');
+      if (!OUTCOMES.some((o) => o.code === input.outcome)) problems.push('请选择处理结果');
+      break;
+    case 'recordHandling':
+      if (!OUTCOMES.some((o) => o.code === input.outcome)) problems.push('请选择处理结果');
+      break;
+    case 'close':
+      if (!filled(input.publicReply)) problems.push('请填写公开答复');
+      break;
+    case 'reopen':
+      if (!filled(input.reason)) problems.push('请填写重新受理的原因');
+      break;
+    default: {
+      const unknown: never = action;
+      problems.push(`未知的办理操作：${String(unknown)}`);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusal reasons
+
+export interface RefusalReason {
+  readonly code: string;
+  /** Short, for the moderator's picker and the citizen's tracking page. */
+  readonly label: string;
+  /** Where the citizen should turn instead, in plain words. */
+  readonly goInstead: string;
+}
+
+/**
+ * Why a report is not handled here, mirroring what the 12336 natural-resources hotline does not
+ * accept, each with where to go instead — a refusal must never be a dead end for the citizen.
+ * Codes are stored with the report; do not rename them.
+ */
+export const REFUSAL_REASONS: readonly RefusalReason[] = [
+  {
+    code: 'ownership_dispute',
+    label: '土地权属或界址争议',
+    goInstead: '向乡镇或县人民政府申请调处，或向人民法院起诉；登记有误的，向不动产登记机构申请更正',
+  },
+  {
+    code: 'official_misconduct',
+    label: '反映公职人员违纪违法',
+    goInstead: '向纪检监察机关反映（举报电话12388）',
+  },
+  {
+    code: 'legal_proceedings',
+    label: '已进入诉讼、仲裁或行政复议',
+    goInstead: '依法通过原渠道（人民法院、仲裁机构、复议机关）办理',
+  },
+  {
+    code: 'outside_county',
+    label: '不在本县范围',
+    goInstead: '向事发地县级自然资源部门举报，也可拨打12336',
+  },
+  {
+    code: 'insufficient_facts',
+    label: '缺少具体地点和情况',
+    goInstead: '补充具体地点和情况后重新举报',
+  },
+  {
+    code: 'pollution',
+    label: '环境污染问题',
+    goInstead: '向生态环境部门举报（12369）',
+  },
+  {
+    code: 'urban_building',
+    label: '城镇违法建设',
+    goInstead: '向住房城乡建设或城市管理部门反映（可拨打12345）',
+  },
+  {
+    code: 'not_land',
+    label: '与土地和耕地无关',
+    goInstead: '拨打12345政务服务便民热线，转交主管部门',
+  },
+  {
+    code: 'already_handled',
+    label: '已办理且无新情况',
+    goInstead: '查看原办理结果；有新情况的，说明后重新举报',
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Citizen-facing timeline
+
+/**
+ * The tracking page's timeline as steps; a step with two states means "one or the other":
+ * 已提交 → 已受理/不予受理 → 核查中 → 查实/未查实 → 整改中 → 已办结.
+ * A report shows the steps up to its current one, with the state it actually took at a fork.
+ * Not every report passes every step: refused stops at step 2 (until reopened), unsubstantiated
+ * goes straight to 已办结, and a duplicate goes from 已提交 or 已受理 to 已办结.
+ */
+export const PUBLIC_TIMELINE_STEPS: readonly (readonly ReportState[])[] = [
+  ['submitted'],
+  ['accepted', 'refused'],
+  ['verifying'],
+  ['substantiated', 'unsubstantiated'],
+  ['rectifying'],
+  ['closed'],
+];
+
+/**
+ * The same order flattened: every state exactly once, alternatives of one step side by side
+ * (accepted before refused, substantiated before unsubstantiated). Use it to sort a report's
+ * history events for display; use PUBLIC_TIMELINE_STEPS to draw the steps.
+ */
+export const PUBLIC_TIMELINE: readonly ReportState[] = PUBLIC_TIMELINE_STEPS.flat();
+
+/** Index (0-based) of the step `state` belongs to in PUBLIC_TIMELINE_STEPS. */
+export function timelineStep(state: ReportState): number {
+  return PUBLIC_TIMELINE_STEPS.findIndex((step) => step.includes(state));
+}

@@ -1,0 +1,371 @@
+/**
+ * Progressive enhancement of the report form. Without it the form is complete (selects, place,
+ * optional coordinates, plain POST). With it: a Leaflet map to drop a pin, "use my location",
+ * township/village pre-filled from the pin, a GCJ-02 hint, the photo's GPS offered as location,
+ * a draft kept in this browser, and a submit with upload progress that never double-posts.
+ */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import iconUrl from 'leaflet/dist/images/marker-icon.png?url';
+import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png?url';
+import shadowUrl from 'leaflet/dist/images/marker-shadow.png?url';
+import type { LngLat } from '../config/types.ts';
+import { detectGcj02Offset, distanceMetres, pointInPolygon } from '../lib/geo.ts';
+import { buildFormErrors } from '../lib/report-form-view.ts';
+
+interface MapConfig {
+  center: LngLat;
+  zoom: number;
+  boundary: LngLat[];
+  approximate: boolean;
+  tiles: { urlTemplates: string[]; subdomains?: string; attribution: string; maxZoom: number };
+  townships: Array<{ code: string; name: string; lngLat: LngLat }>;
+}
+
+const DRAFT_KEY = 'gengdi-report-draft';
+const DRAFT_FIELDS = ['problem_class', 'township', 'village', 'place', 'lat', 'lng', 'coord_system', 'seen_on', 'description', 'name', 'phone'];
+
+export function enhanceReportForm(): void {
+  const form = document.querySelector<HTMLFormElement>('form[data-report-form]');
+  if (!form) return;
+  for (const el of form.querySelectorAll<HTMLElement>('.js-only')) el.classList.remove('js-only');
+  const summary = document.getElementById('error-summary');
+  summary?.focus();
+
+  const lat = form.querySelector<HTMLInputElement>('[data-lat]')!;
+  const lng = form.querySelector<HTMLInputElement>('[data-lng]')!;
+  const township = form.querySelector<HTMLSelectElement>('#township')!;
+  const village = form.querySelector<HTMLSelectElement>('#village')!;
+  const source = form.querySelector<HTMLInputElement>('[data-location-source]')!;
+  const gcjHint = form.querySelector<HTMLElement>('[data-gcj-hint]')!;
+  const mapEl = document.getElementById('report-map');
+  const config: MapConfig | null = mapEl ? JSON.parse(mapEl.dataset.mapConfig ?? 'null') : null;
+
+  filterVillages(township, village);
+  township.addEventListener('change', () => filterVillages(township, village));
+
+  let setPin: (p: LngLat, from: 'map' | 'manual') => void = () => {};
+  if (mapEl && config) setPin = setUpMap(mapEl, config, form, { lat, lng, township, village, source });
+
+  const coordSystem = () => form.querySelector<HTMLInputElement>('[data-coord-system]:checked')?.value ?? 'wgs84';
+  const typedPoint = (): LngLat | null => {
+    const a = Number(lat.value);
+    const o = Number(lng.value);
+    return lat.value.trim() && lng.value.trim() && Number.isFinite(a) && Number.isFinite(o) ? [o, a] : null;
+  };
+  let photoPoint: LngLat | null = null;
+  const checkGcj = () => {
+    gcjHint.replaceChildren();
+    const p = typedPoint();
+    if (!p || coordSystem() !== 'wgs84' || !config) return;
+    const hint = detectGcj02Offset(p, config.boundary, photoPoint ?? undefined);
+    if (!hint) return;
+    gcjHint.append('这个坐标看起来来自高德地图或微信（有几百米偏差）。');
+    const fix = button('按高德、微信坐标纠正', () => {
+      form.querySelector<HTMLInputElement>('#coord_system-gcj02')!.checked = true;
+      gcjHint.textContent = '已改为“高德地图、微信、腾讯地图”，提交时会自动纠正。';
+      setPin(hint.corrected, 'manual');
+    });
+    gcjHint.append(fix);
+  };
+  for (const input of [lat, lng]) {
+    input.addEventListener('change', () => {
+      const p = typedPoint();
+      if (p && coordSystem() === 'wgs84') setPin(p, 'manual');
+      checkGcj();
+    });
+  }
+
+  setUpPhotoLocation(form, (p) => {
+    photoPoint = p;
+    checkGcj();
+    if (typedPoint() || !config || !pointInPolygon(p, config.boundary)) return;
+    const status = form.querySelector<HTMLElement>('[data-locate-status]')!;
+    status.replaceChildren('照片里带有拍摄位置。', button('用照片的拍摄位置', () => {
+      setPin(p, 'map');
+      status.textContent = '已使用照片的拍摄位置，请在地图上核对。';
+    }));
+  });
+
+  keepDraft(form, summary !== null);
+  enhanceSubmit(form);
+}
+
+function button(text: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'button-secondary';
+  b.textContent = text;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Shows only the chosen township's villages. */
+function filterVillages(township: HTMLSelectElement, village: HTMLSelectElement): void {
+  for (const group of village.querySelectorAll<HTMLOptGroupElement>('optgroup')) {
+    const match = !township.value || group.dataset.township === township.value;
+    group.hidden = !match;
+    group.disabled = !match;
+  }
+  if (village.selectedOptions[0]?.parentElement instanceof HTMLOptGroupElement && village.selectedOptions[0].parentElement.disabled) {
+    village.value = '';
+  }
+}
+
+interface LocationFields {
+  lat: HTMLInputElement;
+  lng: HTMLInputElement;
+  township: HTMLSelectElement;
+  village: HTMLSelectElement;
+  source: HTMLInputElement;
+}
+
+function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: LocationFields) {
+  const toLatLng = ([x, y]: LngLat) => L.latLng(y, x);
+  const map = L.map(el, { center: toLatLng(config.center), zoom: config.zoom, attributionControl: true });
+  for (const url of config.tiles.urlTemplates) {
+    L.tileLayer(url, { maxZoom: config.tiles.maxZoom, subdomains: config.tiles.subdomains ?? 'abc', attribution: config.tiles.attribution }).addTo(map);
+  }
+  // Drawn as vectors, so the map stays useful when no tile server can be reached.
+  L.polygon(config.boundary.map(toLatLng), { color: '#0f3d24', weight: 3, fill: false }).addTo(map);
+  for (const t of config.townships) {
+    L.circleMarker(toLatLng(t.lngLat), { radius: 5, color: '#1a5c37', fillOpacity: 0.8 })
+      .bindTooltip(t.name, { permanent: true, direction: 'right', className: 'township-label' })
+      .addTo(map);
+  }
+  const icon = L.icon({ iconUrl, iconRetinaUrl, shadowUrl, iconSize: [25, 41], iconAnchor: [12, 41], shadowSize: [41, 41] });
+  let marker: L.Marker | null = null;
+  const status = form.querySelector<HTMLElement>('[data-locate-status]')!;
+
+  const place = (p: LngLat, from: 'map' | 'manual') => {
+    if (!marker) {
+      marker = L.marker(toLatLng(p), { draggable: true, icon, keyboard: true, title: '举报位置（可拖动）', alt: '举报位置' }).addTo(map);
+      marker.on('dragend', () => {
+        const ll = marker!.getLatLng();
+        place([ll.lng, ll.lat], 'map');
+      });
+    } else {
+      marker.setLatLng(toLatLng(p));
+    }
+    map.panTo(toLatLng(p));
+    if (from === 'map') {
+      f.lat.value = p[1].toFixed(6);
+      f.lng.value = p[0].toFixed(6);
+      form.querySelector<HTMLInputElement>('#coord_system-wgs84')!.checked = true;
+      f.source.value = 'map';
+      f.lat.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    if (!pointInPolygon(p, config.boundary)) {
+      status.textContent = '这个位置不在本县范围内，请重新选择。';
+      return;
+    }
+    const nearest = [...config.townships].sort((a, b) => distanceMetres(p, a.lngLat) - distanceMetres(p, b.lngLat))[0];
+    if (nearest && f.township.value !== nearest.code) {
+      f.township.value = nearest.code;
+      f.township.dispatchEvent(new Event('change', { bubbles: true }));
+      status.textContent = `已按位置选择“${nearest.name}”，如不对请修改。`;
+    }
+  };
+
+  map.on('click', (e: L.LeafletMouseEvent) => place([e.latlng.lng, e.latlng.lat], 'map'));
+  const locate = form.querySelector<HTMLButtonElement>('[data-locate]')!;
+  locate.addEventListener('click', () => {
+    if (!('geolocation' in navigator)) {
+      status.textContent = '这个浏览器不支持定位，请在地图上点选位置。';
+      return;
+    }
+    status.textContent = '正在定位…';
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        // Browsers report WGS-84.
+        place([pos.coords.longitude, pos.coords.latitude], 'map');
+        map.setZoom(Math.max(map.getZoom(), 15));
+        status.textContent = `已定位（误差约 ${Math.round(pos.coords.accuracy)} 米），请核对标记位置。`;
+      },
+      (err) => {
+        status.textContent = err.code === err.PERMISSION_DENIED ? '没有定位权限。请在地图上点选位置，或在浏览器设置中允许定位。' : '暂时无法定位，请在地图上点选位置。';
+      },
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
+    );
+  });
+
+  const a = Number(f.lat.value);
+  const o = Number(f.lng.value);
+  if (f.lat.value && f.lng.value && Number.isFinite(a) && Number.isFinite(o)) place([o, a], 'manual');
+  return place;
+}
+
+/** Reads GPS from a chosen photo (loaded only when a photo is chosen, to keep the page light). */
+function setUpPhotoLocation(form: HTMLFormElement, found: (p: LngLat) => void): void {
+  const input = form.querySelector<HTMLInputElement>('#photos')!;
+  input.addEventListener('change', async () => {
+    const files = [...(input.files ?? [])];
+    if (files.length === 0) return;
+    try {
+      const { gps } = await import('exifr');
+      for (const file of files) {
+        const pos = await gps(file).catch(() => undefined);
+        if (pos && Number.isFinite(pos.longitude) && Number.isFinite(pos.latitude) && !(pos.longitude === 0 && pos.latitude === 0)) {
+          found([pos.longitude, pos.latitude]);
+          return;
+        }
+      }
+    } catch {
+      /* no EXIF reader: the server still records the photo's GPS */
+    }
+  });
+}
+
+/** Keeps typed text in this browser until the report is accepted (photos are never kept). */
+function keepDraft(form: HTMLFormElement, cameBackWithErrors: boolean): void {
+  const note = form.querySelector<HTMLElement>('[data-draft-note]')!;
+  let storage: Storage | null = null;
+  try {
+    storage = window.localStorage;
+  } catch {
+    return;
+  }
+  const saved = storage.getItem(DRAFT_KEY);
+  const formIsEmpty = DRAFT_FIELDS.every((name) => {
+    const el = form.elements.namedItem(name);
+    return !el || (el instanceof RadioNodeList ? el.value === '' || name === 'coord_system' : (el as HTMLInputElement).value === '');
+  });
+  if (saved && !cameBackWithErrors && formIsEmpty) {
+    try {
+      const draft = JSON.parse(saved) as Record<string, string>;
+      for (const [name, value] of Object.entries(draft)) {
+        const el = form.elements.namedItem(name);
+        if (el instanceof RadioNodeList) {
+          for (const r of el) if (r instanceof HTMLInputElement) r.checked = r.value === value;
+        } else if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) {
+          el.value = value;
+          el.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+      }
+      note.replaceChildren('已恢复您上次没有提交的内容（照片需要重新选择）。', button('清除', () => {
+        storage!.removeItem(DRAFT_KEY);
+        form.reset();
+        note.textContent = '已清除。';
+      }));
+    } catch {
+      storage.removeItem(DRAFT_KEY);
+    }
+  }
+  let timer: number | undefined;
+  form.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      const data: Record<string, string> = {};
+      for (const name of DRAFT_FIELDS) {
+        const el = form.elements.namedItem(name);
+        const value = el instanceof RadioNodeList ? el.value : (el as HTMLInputElement | null)?.value;
+        if (value) data[name] = value;
+      }
+      storage!.setItem(DRAFT_KEY, JSON.stringify(data));
+    }, 400);
+  });
+}
+
+interface SubmitResponse {
+  ok: boolean;
+  next?: string;
+  message?: string;
+  fields?: Record<string, string[]>;
+}
+
+/** Posts with XMLHttpRequest for upload progress; one request at a time, same body on retry. */
+function enhanceSubmit(form: HTMLFormElement): void {
+  const submit = form.querySelector<HTMLButtonElement>('[data-submit]')!;
+  const progress = form.querySelector<HTMLProgressElement>('[data-progress]')!;
+  const progressStatus = form.querySelector<HTMLElement>('[data-progress-status]')!;
+  let inFlight = false;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (inFlight) return;
+    inFlight = true;
+    submit.disabled = true;
+    submit.textContent = '正在提交…';
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', form.action);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.timeout = 120_000;
+    xhr.upload.addEventListener('progress', (e) => {
+      if (!e.lengthComputable) return;
+      const pct = Math.round((e.loaded / e.total) * 100);
+      progress.value = pct;
+      progressStatus.textContent = `已上传 ${pct}%`;
+    });
+    const done = () => {
+      inFlight = false;
+      submit.disabled = false;
+      submit.textContent = '提交举报';
+    };
+    xhr.addEventListener('load', () => {
+      let body: SubmitResponse | null = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (body?.ok && body.next) {
+        try {
+          localStorage.removeItem(DRAFT_KEY);
+        } catch {
+          /* storage unavailable */
+        }
+        window.location.assign(body.next);
+        return;
+      }
+      done();
+      showErrors(form, body?.message ?? (xhr.status >= 500 ? '系统暂时无法保存举报，您的举报还没有提交。填写的内容已保存在本机，请过几分钟再提交。' : '提交没有成功，请稍后再试。'), body?.fields);
+    });
+    const failed = (message: string) => () => {
+      done();
+      showErrors(form, message);
+    };
+    xhr.addEventListener('error', failed('网络连接中断，举报还没有提交。填写的内容已保存在本机，请检查网络后再点“提交举报”。'));
+    xhr.addEventListener('timeout', failed('网络太慢，举报可能还没有提交。请再点一次“提交举报”，不会重复提交。'));
+    xhr.send(new FormData(form));
+  });
+}
+
+/** Renders the same error summary and field messages as the server does. */
+function showErrors(form: HTMLFormElement, message: string, fields?: Record<string, string[]>): void {
+  for (const el of form.querySelectorAll('.error-message, [data-client-error]')) el.remove();
+  for (const el of form.querySelectorAll('.field-error')) el.classList.remove('field-error');
+  document.getElementById('error-summary')?.remove();
+  const { summary, byField } = buildFormErrors({ message, fields });
+  const box = document.createElement('div');
+  box.className = 'error-summary';
+  box.id = 'error-summary';
+  box.tabIndex = -1;
+  box.setAttribute('role', 'alert');
+  const h = document.createElement('h2');
+  h.textContent = '提交没有成功，请修改以下问题';
+  const list = document.createElement('ul');
+  for (const item of summary.filter((s) => !s.href?.startsWith('#photos') || byField.photos)) {
+    const li = document.createElement('li');
+    if (item.href) {
+      const a = document.createElement('a');
+      a.href = item.href;
+      a.textContent = item.message;
+      li.append(a);
+    } else li.textContent = item.message;
+    list.append(li);
+  }
+  box.append(h, list);
+  form.before(box);
+  for (const [field, text] of Object.entries(byField)) {
+    const target = document.getElementById(field === 'problem_class' ? 'problem_class-house' : field);
+    const holder = target?.closest('.field, .question, .choice');
+    if (!target || !holder) continue;
+    holder.classList.add('field-error');
+    const msg = document.createElement('span');
+    msg.className = 'error-message';
+    msg.id = `${field}-error`;
+    msg.textContent = text;
+    const anchor = holder.querySelector('input, select, textarea, .choices');
+    (anchor ?? target).before(msg);
+  }
+  box.focus();
+}
