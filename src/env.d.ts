@@ -4,5 +4,8 @@ declare namespace App {
     requestId: string;
     /** What the citizen typed, when the report form comes back with errors. */
     reportValues?: import('./lib/schemas/report.ts').ReportFormValues;
+    /** The signed-in staff member, on staff pages and POSTs; null otherwise. */
+    user: import('./lib/server/auth.ts').StaffUser | null;
+    session: import('./lib/server/auth.ts').Session | null;
   }
 }

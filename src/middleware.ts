@@ -2,6 +2,8 @@ import { ActionError, actions, getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
+import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
+import { getDb } from './lib/server/db.ts';
 
 /** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
 const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
@@ -80,4 +82,39 @@ const reportForm = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(outageStatus, requestContext, reportForm);
+/** Puts the signed-in staff member (if any) on locals; slides the session cookie with the session. */
+const staffSession = defineMiddleware(async (context, next) => {
+  context.locals.user = null;
+  context.locals.session = null;
+  const token = context.cookies.get(SESSION_COOKIE)?.value;
+  const staffArea = context.url.pathname.startsWith('/staff') || context.url.pathname.startsWith('/_actions/staff');
+  if (token && (staffArea || context.request.method === 'POST')) {
+    const result = await validateSessionToken(getDb(), token);
+    if (result.session) {
+      context.locals.user = result.user;
+      context.locals.session = result.session;
+      if (result.refreshed) setSessionTokenCookie(context.cookies, token, result.session.expiresAt, context.url.protocol === 'https:');
+    }
+  }
+  return next();
+});
+
+/**
+ * Staff forms as POST/redirect/GET: success goes where the Action says; failure renders the same
+ * page with the error (and the Action's HTTP status). A result meant to be seen once (an
+ * identity reveal) is rendered in place, never redirected.
+ */
+const staffForms = defineMiddleware(async (context, next) => {
+  if (context.request.method !== 'POST') return next();
+  const { action, setActionResult, serializeActionResult } = getActionContext(context);
+  if (action?.calledFrom !== 'form' || !action.name.startsWith('staff.')) return next();
+  const result = await action.handler();
+  const data = result.data as { redirectTo?: string; show?: boolean } | undefined;
+  if (!result.error && data?.redirectTo) return context.redirect(data.redirectTo, 303);
+  setActionResult(action.name, serializeActionResult(result));
+  const response = await next();
+  response.headers.set('Cache-Control', 'no-store');
+  return response;
+});
+
+export const onRequest = sequence(outageStatus, requestContext, staffSession, reportForm, staffForms);

@@ -1,3 +1,4 @@
 import { report } from './report.ts';
+import { staff } from './staff.ts';
 
-export const server = { report };
+export const server = { report, staff };

@@ -4,6 +4,9 @@
  */
 import { migrateToLatest } from '../../db/migrate.ts';
 import { seedDemoData } from '../../db/seed/demo.ts';
+import { seedDemoStaff } from '../../db/seed/demo-staff.ts';
+import { seedDemoReports } from '../../db/seed/demo-reports.ts';
+import { getSecrets } from '../lib/server/secrets.ts';
 import { createDb } from '../lib/server/db.ts';
 import { buildIfNeeded } from './build.ts';
 import { ensureLocalSecrets } from './local-secrets.ts';
@@ -35,7 +38,18 @@ const db = createDb(database.url, { max: 2 });
 try {
   const applied = await migrateToLatest(db);
   if (applied.length) console.log(`已执行数据库迁移：${applied.join(', ')}`);
-  if (process.env.SEED_DEMO !== 'off' && (await seedDemoData(db))) console.log('首次启动：已载入演示数据（稷山县）。');
+  if (process.env.SEED_DEMO !== 'off') {
+    if (await seedDemoData(db)) console.log('首次启动：已载入演示数据（稷山县）。');
+    const sample = await seedDemoReports(db, getSecrets());
+    const accounts = await seedDemoStaff(db, process.env.DEMO_STAFF_PASSWORD);
+    // Demo passwords are shown once, on a development machine only.
+    if (accounts && process.env.NODE_ENV !== 'production') {
+      console.log('演示账号（仅用于开发演示，请勿在正式环境使用）：');
+      for (const a of accounts) console.log(`  ${a.login.padEnd(16)} ${a.password}`);
+      console.log('  登录地址：/staff/login/');
+    }
+    if (sample) console.log(`演示查询码（一件已办结的演示举报）：${sample}`);
+  }
 } finally {
   await db.destroy();
 }

@@ -68,6 +68,18 @@ const photosSchema = z
     return processed;
   });
 
+/**
+ * Phone numbers as people write them: spaces, dashes and brackets ("(0359) 123-4567", full-width
+ * too) are dropped, and so is the +86 / 0086 country code phones add, restoring the area code's
+ * leading 0 that the international form leaves out. What is stored is digits only.
+ */
+function normalizePhone(raw: string): string {
+  const digits = raw.normalize('NFKC').replace(/[\s\-\u2010-\u2015()]/g, '');
+  const national = /^(?:\+|00)86(\d+)$/.exec(digits)?.[1];
+  if (national === undefined) return digits;
+  return /^1[3-9]\d{9}$/.test(national) || national.startsWith('0') ? national : `0${national}`;
+}
+
 const townshipCodes = jurisdiction.townships.map((t) => t.code) as [string, ...string[]];
 
 export const reportSchema = z
@@ -104,7 +116,7 @@ export const reportSchema = z
     phone: z
       .string()
       .nullish()
-      .transform((s) => (s ?? '').replace(/[\s-]/g, ''))
+      .transform((s) => normalizePhone(s ?? ''))
       .refine((s) => s === '' || /^1[3-9]\d{9}$/.test(s) || /^0\d{9,11}$/.test(s), {
         error: '请填写 11 位手机号，或带区号的固定电话，例如 0359-1234567',
       }),
@@ -113,34 +125,50 @@ export const reportSchema = z
     website: z.string().nullish().transform((s) => s ?? ''),
     form_token: z.string({ error: '表单已失效，请重新提交' }).max(300),
   })
-  .superRefine((data, ctx) => {
-    const village = data.village;
-    const township = jurisdiction.townships.find((t) => t.code === data.township);
-    if (village && township && !township.villages.some((v) => v.name === village)) {
-      ctx.addIssue({ code: 'custom', path: ['village'], message: `${township.name}没有“${village}”，请重新选择村` });
-    }
-    if ((data.lat === '') !== (data.lng === '')) {
-      ctx.addIssue({ code: 'custom', path: [data.lat === '' ? 'lat' : 'lng'], message: '经度和纬度要一起填写，或者都不填' });
-      return;
-    }
-    if (data.lat === '') return;
-    const lat = Number(data.lat);
-    const lng = Number(data.lng);
-    if (!(lat >= -90 && lat <= 90)) ctx.addIssue({ code: 'custom', path: ['lat'], message: '纬度应在 -90 到 90 之间，稷山县一带约为 35.6' });
-    if (!(lng >= -180 && lng <= 180)) ctx.addIssue({ code: 'custom', path: ['lng'], message: '经度应在 -180 到 180 之间，稷山县一带约为 111.0' });
-    if (!(lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180)) return;
-    const typed: LngLat = [lng, lat];
-    const wgs = data.coord_system === 'gcj02' ? gcj02ToWgs84(typed) : typed;
-    if (pointInPolygon(wgs, jurisdiction.map.boundary)) return;
-    const offset = data.coord_system === 'wgs84' ? detectGcj02Offset(typed, jurisdiction.map.boundary) : null;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['lat'],
-      message: offset
-        ? `这个坐标在${jurisdiction.countyName}范围外，但按高德地图、微信的坐标（GCJ-02）换算后就在县内。如果坐标是从高德或微信复制的，请在“坐标来源”选择“高德地图、微信、腾讯地图”后再提交。`
-        : `这个位置不在${jurisdiction.countyName}范围内。本平台只受理${jurisdiction.countyName}境内的举报，其他地方请拨打 12336。`,
-    });
-  });
+  // Cross-field checks run whenever the fields they read are valid, even if other questions
+  // failed (zod skips them by default then): one round trip shows every problem, GOV.UK style.
+  .superRefine(
+    (data, ctx) => {
+      const village = data.village;
+      const township = jurisdiction.townships.find((t) => t.code === data.township);
+      if (village && township && !township.villages.some((v) => v.name === village)) {
+        ctx.addIssue({ code: 'custom', path: ['village'], message: `${township.name}没有“${village}”，请重新选择村` });
+      }
+    },
+    { when: fieldsValid('township', 'village') },
+  )
+  .superRefine(
+    (data, ctx) => {
+      if ((data.lat === '') !== (data.lng === '')) {
+        ctx.addIssue({ code: 'custom', path: [data.lat === '' ? 'lat' : 'lng'], message: '经度和纬度要一起填写，或者都不填' });
+        return;
+      }
+      if (data.lat === '') return;
+      const lat = Number(data.lat);
+      const lng = Number(data.lng);
+      if (!(lat >= -90 && lat <= 90)) ctx.addIssue({ code: 'custom', path: ['lat'], message: '纬度应在 -90 到 90 之间，稷山县一带约为 35.6' });
+      if (!(lng >= -180 && lng <= 180)) ctx.addIssue({ code: 'custom', path: ['lng'], message: '经度应在 -180 到 180 之间，稷山县一带约为 111.0' });
+      if (!(lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180)) return;
+      const typed: LngLat = [lng, lat];
+      const wgs = data.coord_system === 'gcj02' ? gcj02ToWgs84(typed) : typed;
+      if (pointInPolygon(wgs, jurisdiction.map.boundary)) return;
+      const offset = data.coord_system === 'wgs84' ? detectGcj02Offset(typed, jurisdiction.map.boundary) : null;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lat'],
+        message: offset
+          ? `这个坐标在${jurisdiction.countyName}范围外，但按高德地图、微信的坐标（GCJ-02）换算后就在县内。如果坐标是从高德或微信复制的，请在“坐标来源”选择“高德地图、微信、腾讯地图”后再提交。`
+          : `这个位置不在${jurisdiction.countyName}范围内。本平台只受理${jurisdiction.countyName}境内的举报，其他地方请拨打 12336。`,
+      });
+    },
+    { when: fieldsValid('lat', 'lng', 'coord_system') },
+  );
+
+/** A `when` for refinements: run only if none of these fields has an issue so far. */
+function fieldsValid(...fields: string[]) {
+  return (payload: { issues: ReadonlyArray<{ path?: PropertyKey[] }> }) =>
+    !payload.issues.some((issue) => fields.includes(String(issue.path?.[0])));
+}
 
 export type ReportFormInput = z.input<typeof reportSchema>;
 export type ValidReport = z.output<typeof reportSchema>;

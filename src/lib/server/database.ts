@@ -5,8 +5,11 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default: optional on insert. (Kysely's Generated<> does not unwrap a ColumnType.) */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Numeric = ColumnType<string, string | number, string | number>;
+type NumericWithDefault = ColumnType<string, string | number | undefined, string | number>;
 type Json<T> = ColumnType<T, string, string>;
 
 export interface BatchTable {
@@ -15,7 +18,7 @@ export interface BatchTable {
   name: string;
   source: string;
   sort_order: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface BatchTargetTable {
@@ -32,7 +35,7 @@ export interface LedgerItemTable {
   township: string;
   village: string | null;
   total_area_mu: Numeric;
-  farmland_area_mu: Numeric;
+  farmland_area_mu: NumericWithDefault;
   permanent_basic: Generated<boolean>;
   problem_class: string;
   measure: string | null;
@@ -40,8 +43,8 @@ export interface LedgerItemTable {
   claimed_rectified_on: string | null;
   verified_rectified_on: string | null;
   is_demo: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }
 
 export interface EnforcementStep {
@@ -69,8 +72,8 @@ export interface CaseNoticeTable {
   withdrawn_at: Timestamp | null;
   withdraw_reason: string | null;
   is_demo: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }
 
 export interface ReportTable {
@@ -92,8 +95,65 @@ export interface ReportTable {
   reporter_phone_enc: Buffer | null;
   photo_count: Generated<number>;
   channel: Generated<string>;
-  submitted_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  submitted_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  is_demo: Generated<boolean>;
+  assigned_township: string | null;
+  stage_deadline: string | null;
+  duplicate_of: string | null;
+  refusal_reason: string | null;
+  verification_found: boolean | null;
+  measure: string | null;
+  outcome: string | null;
+  public_reply: string | null;
+  ledger_item_id: string | null;
+  corrected_problem_class: string | null;
+  corrected_place: string | null;
+  corrected_description: string | null;
+  closed_at: Timestamp | null;
+}
+
+export interface StaffUserTable {
+  id: Generated<string>;
+  login: string;
+  display_name: string;
+  role: string;
+  township: string | null;
+  password_hash: string;
+  active: Generated<boolean>;
+  is_demo: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  password_changed_at: DefaultTimestamp;
+}
+
+export interface StaffSessionTable {
+  id: string;
+  user_id: string;
+  expires_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: DefaultTimestamp;
+  actor_id: string | null;
+  actor_login: string | null;
+  actor_role: string | null;
+  action: string;
+  report_id: string | null;
+  target: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  reason: string | null;
+}
+
+export interface ReportNoteTable {
+  id: Generated<string>;
+  report_id: string;
+  author_id: string;
+  kind: string;
+  body: string;
+  at: DefaultTimestamp;
 }
 
 export interface PhotoBlobTable {
@@ -102,7 +162,7 @@ export interface PhotoBlobTable {
   mime: string;
   size: number;
   bytes: Buffer;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface ReportPhotoTable {
@@ -120,7 +180,7 @@ export interface ReportPhotoTable {
   exif_taken_at: Timestamp | null;
   exif_lng: number | null;
   exif_lat: number | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 }
 
 export interface ReportEventTable {
@@ -128,7 +188,7 @@ export interface ReportEventTable {
   report_id: string;
   state: string;
   public_note: string | null;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
 }
 
 export interface RateLimitTable {
@@ -148,6 +208,10 @@ export interface Database {
   report_photo: ReportPhotoTable;
   report_event: ReportEventTable;
   rate_limit: RateLimitTable;
+  staff_user: StaffUserTable;
+  staff_session: StaffSessionTable;
+  audit_log: AuditLogTable;
+  report_note: ReportNoteTable;
 }
 
 export type BatchRow = Selectable<BatchTable>;
@@ -158,3 +222,4 @@ export type CaseNoticeRow = Selectable<CaseNoticeTable>;
 export type NewCaseNotice = Insertable<CaseNoticeTable>;
 export type ReportRow = Selectable<ReportTable>;
 export type NewReport = Insertable<ReportTable>;
+export type StaffUserRow = Selectable<StaffUserTable>;

@@ -21,8 +21,12 @@ export function issueFormToken(secret: Buffer, now = Date.now(), idempotencyKey:
 
 /** The token's contents, or null if it was not issued by this server. */
 export function readFormToken(token: string, secret: Buffer): FormToken | null {
-  const [payload, mac] = token.split('.');
-  if (!payload || !mac || token.length > 300) return null;
+  if (token.length > 300) return null;
+  // Exactly payload.signature: anything appended would otherwise ride along on a valid token.
+  const parts = token.split('.');
+  if (parts.length !== 2) return null;
+  const [payload, mac] = parts as [string, string];
+  if (!payload || !mac) return null;
   const expected = Buffer.from(sign(payload, secret));
   const given = Buffer.from(mac);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;

@@ -17,6 +17,9 @@ export const RATE_RULES = {
   reportPerHour: { bucket: 'report-h', limit: 5, windowSeconds: 3600 },
   reportPerDay: { bucket: 'report-d', limit: 20, windowSeconds: 86_400 },
   track: { bucket: 'track', limit: 20, windowSeconds: 600 },
+  /** Failed sign-ins per account, and per client across accounts. */
+  loginAccount: { bucket: 'login-a', limit: 5, windowSeconds: 900 },
+  loginClient: { bucket: 'login-c', limit: 20, windowSeconds: 900 },
 } as const satisfies Record<string, RateRule>;
 
 export interface RateDecision {
@@ -45,6 +48,21 @@ export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: st
   }
   const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
   return { allowed: row.hits <= rule.limit, retryAfterSeconds };
+}
+
+/** Whether a key is already over a rule, without counting a hit (for failures-only limits). */
+export async function peekRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<RateDecision> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const row = await db
+    .selectFrom('rate_limit')
+    .select('hits')
+    .where('bucket', '=', rule.bucket)
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst();
+  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
+  return { allowed: (row?.hits ?? 0) < rule.limit, retryAfterSeconds };
 }
 
 /** Checks several rules at once; the longest wait wins. */

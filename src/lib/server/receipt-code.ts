@@ -62,8 +62,10 @@ export function formatReceiptCode(code: string): string {
 /** Canonical form, or null when the input cannot be a code (wrong length, characters or checks). */
 export function normalizeReceiptCode(input: string): string | null {
   const cleaned = input
+    // Full-width letters, digits and dashes from a Chinese input method become their ASCII forms.
+    .normalize('NFKC')
     .toUpperCase()
-    .replace(/[\s\-_.·—]/g, '')
+    .replace(/[\s\-_.·\u2010-\u2015\u2212]/g, '')
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1');
   if (cleaned.length !== PAYLOAD_LENGTH + 2 || [...cleaned].some((c) => !ALPHABET.includes(c))) return null;

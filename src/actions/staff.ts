@@ -1,0 +1,200 @@
+/**
+ * Staff Actions. Each one checks who is signed in and what their role allows, itself — the
+ * pages' own guards are not relied upon. Success returns where to go next (POST/redirect/GET).
+ */
+import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
+import {
+  changePasswordSchema, correctionSchema, createUserSchema, linkLedgerSchema, loginSchema, reportTextSchema, revealSchema,
+  safeStaffPath, updateUserSchema, userIdSchema, workflowSchema,
+} from '../lib/schemas/staff.ts';
+import { getDb, isDatabaseUnavailable } from '../lib/server/db.ts';
+import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie, type StaffUser } from '../lib/server/auth.ts';
+import { recordAudit } from '../lib/server/audit.ts';
+import { performWorkflowAction, ReportAccessError, ReportNotFoundError, WorkflowInputError } from '../lib/server/report-workflow.ts';
+import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
+import { addStaffPhotos } from '../lib/server/staff-photos.ts';
+import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../lib/server/staff-users.ts';
+import { clientAddress } from '../lib/server/client-address.ts';
+import { dailyClientKey } from '../lib/server/rate-limit.ts';
+import { getSecrets } from '../lib/server/secrets.ts';
+import { TransitionError, type StaffRole } from '../lib/workflow.ts';
+
+function requireStaff(context: ActionAPIContext, roles?: readonly StaffRole[]): StaffUser {
+  const user = context.locals.user;
+  if (!user) throw new ActionError({ code: 'UNAUTHORIZED', message: '请先登录' });
+  if (roles && !roles.includes(user.role)) throw new ActionError({ code: 'FORBIDDEN', message: '您的角色不能进行这项操作' });
+  return user;
+}
+
+/** Domain errors become Action errors with fitting HTTP statuses and Chinese messages. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ActionError) throw err;
+    if (err instanceof WorkflowInputError) throw new ActionError({ code: 'BAD_REQUEST', message: err.message });
+    if (err instanceof ReportAccessError) throw new ActionError({ code: 'FORBIDDEN', message: err.message });
+    if (err instanceof ReportNotFoundError) throw new ActionError({ code: 'NOT_FOUND', message: err.message });
+    if (err instanceof TransitionError) throw new ActionError({ code: 'CONFLICT', message: err.message });
+    if (isDatabaseUnavailable(err)) throw new ActionError({ code: 'SERVICE_UNAVAILABLE', message: '系统暂时无法保存，请稍后再试。' });
+    throw err;
+  }
+}
+
+const reportPage = (id: string) => `/staff/reports/${id}/`;
+const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
+
+export const staff = {
+  login: defineAction({
+    accept: 'form',
+    input: loginSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), getSecrets().appSecret);
+        const result = await signIn(getDb(), input.login, input.password, client);
+        if (!result.ok) throw new ActionError({ code: result.status === 429 ? 'TOO_MANY_REQUESTS' : 'UNAUTHORIZED', message: result.message });
+        setSessionTokenCookie(context.cookies, result.token, result.session.expiresAt, secure(context));
+        return { redirectTo: safeStaffPath(input.next) };
+      }),
+  }),
+
+  logout: defineAction({
+    accept: 'form',
+    handler: (_input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context);
+        const db = getDb();
+        if (context.locals.session) await invalidateSession(db, context.locals.session.id);
+        await recordAudit(db, user, { action: 'auth.logout', target: `user:${user.id}` });
+        deleteSessionTokenCookie(context.cookies, secure(context));
+        return { redirectTo: '/staff/login/?signed_out=1' };
+      }),
+  }),
+
+  changePassword: defineAction({
+    accept: 'form',
+    input: changePasswordSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context);
+        await changePassword(getDb(), user, context.locals.session!.id, input.current, input.next);
+        return { redirectTo: '/staff/account/?changed=1' };
+      }),
+  }),
+
+  workflow: defineAction({
+    accept: 'form',
+    input: workflowSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        // Role per transition is enforced by the state machine inside performWorkflowAction.
+        const user = requireStaff(context, ['moderator', 'township']);
+        const db = getDb();
+        if (input.photos.length) {
+          if (user.role !== 'township' || input.action !== 'recordVerification') throw new ActionError({ code: 'BAD_REQUEST', message: '只有登记核查结果时可以上传照片' });
+        }
+        await performWorkflowAction(db, user, input.reportId, input.action, {
+          refusalReason: input.refusalReason || undefined,
+          originalReportId: input.originalReportId || undefined,
+          township: input.township || undefined,
+          found: input.found === 'yes' ? true : input.found === 'no' ? false : undefined,
+          notes: input.notes || undefined,
+          measure: input.measure || undefined,
+          outcome: input.outcome || undefined,
+          publicReply: input.publicReply || undefined,
+          reason: input.reason || undefined,
+        });
+        if (input.photos.length) await addStaffPhotos(db, user, input.reportId, input.photos);
+        return { redirectTo: `${reportPage(input.reportId)}?done=${input.action}` };
+      }),
+  }),
+
+  reply: defineAction({
+    accept: 'form',
+    input: reportTextSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['moderator']);
+        await replyToReport(getDb(), user, input.reportId, input.text);
+        return { redirectTo: `${reportPage(input.reportId)}?done=reply` };
+      }),
+  }),
+
+  note: defineAction({
+    accept: 'form',
+    input: reportTextSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['moderator', 'township']);
+        await addInternalNote(getDb(), user, input.reportId, input.text);
+        return { redirectTo: `${reportPage(input.reportId)}?done=note` };
+      }),
+  }),
+
+  correct: defineAction({
+    accept: 'form',
+    input: correctionSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['moderator']);
+        await correctReport(getDb(), user, input.reportId, input);
+        return { redirectTo: `${reportPage(input.reportId)}?done=correct` };
+      }),
+  }),
+
+  linkLedger: defineAction({
+    accept: 'form',
+    input: linkLedgerSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['moderator', 'township']);
+        await linkLedgerItem(getDb(), user, input.reportId, input.externalId);
+        return { redirectTo: `${reportPage(input.reportId)}?done=link` };
+      }),
+  }),
+
+  reveal: defineAction({
+    accept: 'form',
+    input: revealSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['custodian']);
+        const identity = await revealIdentity(getDb(), user, input.reportId, input.reason, getSecrets().reporterKey);
+        // Shown on this response only: never redirected, stored or cached.
+        return { show: true as const, identity };
+      }),
+  }),
+
+  createUser: defineAction({
+    accept: 'form',
+    input: createUserSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const admin = requireStaff(context, ['admin']);
+        await createStaffUser(getDb(), admin, input);
+        return { redirectTo: '/staff/users/?done=created' };
+      }),
+  }),
+
+  updateUser: defineAction({
+    accept: 'form',
+    input: updateUserSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const admin = requireStaff(context, ['admin']);
+        await updateStaffUser(getDb(), admin, input.userId, { role: input.role, township: input.township || null, active: input.active === 'yes' });
+        return { redirectTo: '/staff/users/?done=updated' };
+      }),
+  }),
+
+  endSessions: defineAction({
+    accept: 'form',
+    input: userIdSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const admin = requireStaff(context, ['admin']);
+        await endUserSessions(getDb(), admin, input.userId);
+        return { redirectTo: '/staff/users/?done=sessions' };
+      }),
+  }),
+};

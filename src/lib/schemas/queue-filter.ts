@@ -1,0 +1,44 @@
+import { z } from 'astro/zod';
+import { jurisdiction } from '../../config/jurisdiction.ts';
+import { PROBLEM_CLASSES } from '../taxonomy.ts';
+import { REPORT_STATES } from '../workflow.ts';
+import type { QueueFilter } from '../server/queue.ts';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+
+/** Query string of the staff queue. Unknown values are ignored, so a stale link still works. */
+const schema = z.object({
+  status: z.enum(REPORT_STATES).optional().catch(undefined),
+  class: z.enum(PROBLEM_CLASSES.map((c) => c.code) as [string, ...string[]]).optional().catch(undefined),
+  township: z.enum(jurisdiction.townships.map((t) => t.code) as [string, ...string[]]).optional().catch(undefined),
+  overdue: z.literal('1').optional().catch(undefined),
+  photos: z.literal('1').optional().catch(undefined),
+  from: date,
+  to: date,
+});
+
+export function parseQueueFilter(params: URLSearchParams): QueueFilter {
+  const raw = Object.fromEntries([...params.entries()].filter(([, v]) => v !== ''));
+  const f = schema.parse(raw);
+  return {
+    status: f.status,
+    problemClass: f.class,
+    township: f.township,
+    overdue: f.overdue === '1',
+    hasPhotos: f.photos === '1',
+    from: f.from,
+    to: f.to,
+  };
+}
+
+export function queueFilterToParams(f: QueueFilter): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.status) p.set('status', f.status);
+  if (f.problemClass) p.set('class', f.problemClass);
+  if (f.township) p.set('township', f.township);
+  if (f.overdue) p.set('overdue', '1');
+  if (f.hasPhotos) p.set('photos', '1');
+  if (f.from) p.set('from', f.from);
+  if (f.to) p.set('to', f.to);
+  return p;
+}

@@ -1,0 +1,81 @@
+/** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
+import { z } from 'astro/zod';
+import { WORKFLOW_ACTIONS } from '../workflow.ts';
+
+const text = (max: number) => z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max));
+const id = z.string({ error: '缺少举报编号' }).regex(/^\d{1,18}$/, { error: '举报编号无效' });
+
+export const loginSchema = z.object({
+  login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64),
+  password: z.string({ error: '请填写密码' }).min(1, { error: '请填写密码' }).max(200),
+  /** Where to go after signing in; only staff paths are honoured. */
+  next: text(200),
+});
+
+export const workflowSchema = z.object({
+  reportId: id,
+  action: z.enum(WORKFLOW_ACTIONS, { error: '未知的办理操作' }),
+  refusalReason: text(64),
+  originalReportId: text(20),
+  township: text(32),
+  /** 'yes' | 'no' for recordVerification. */
+  found: z.enum(['yes', 'no']).nullish(),
+  notes: text(4000),
+  measure: text(32),
+  outcome: text(32),
+  publicReply: text(2000),
+  reason: text(1000),
+  /** Verification photos from the township officer. */
+  photos: z.array(z.instanceof(File)).transform((files) => files.filter((f) => f.size > 0)),
+});
+
+export const reportTextSchema = z.object({
+  reportId: id,
+  text: text(4000),
+});
+
+export const correctionSchema = z.object({
+  reportId: id,
+  problemClass: text(32),
+  place: text(200),
+  description: text(2000),
+  reason: text(500),
+});
+
+export const revealSchema = z.object({
+  reportId: id,
+  reason: text(500),
+});
+
+export const linkLedgerSchema = z.object({
+  reportId: id,
+  externalId: text(64),
+});
+
+export const changePasswordSchema = z.object({
+  current: z.string({ error: '请填写当前密码' }).min(1, { error: '请填写当前密码' }).max(200),
+  next: z.string({ error: '请填写新密码' }).min(1, { error: '请填写新密码' }).max(200),
+  confirm: z.string({ error: '请再次填写新密码' }).max(200),
+}).refine((v) => v.next === v.confirm, { path: ['confirm'], error: '两次填写的新密码不一致' });
+
+export const createUserSchema = z.object({
+  login: z.string({ error: '请填写登录名' }).max(64),
+  displayName: z.string({ error: '请填写姓名' }).max(40),
+  role: z.string({ error: '请选择角色' }).max(20),
+  township: text(32),
+  password: z.string({ error: '请填写初始密码' }).max(200),
+});
+
+export const updateUserSchema = z.object({
+  userId: z.string().regex(/^\d{1,18}$/),
+  role: z.string().max(20),
+  township: text(32),
+  active: z.enum(['yes', 'no']),
+});
+
+export const userIdSchema = z.object({ userId: z.string().regex(/^\d{1,18}$/) });
+
+/** Only same-site staff paths may be a post-login destination (no open redirects). */
+export function safeStaffPath(next: string | null | undefined): string {
+  return next && /^\/staff\/[\w\-/?=&%.]*$/.test(next) && !next.startsWith('//') ? next : '/staff/';
+}

@@ -1,0 +1,172 @@
+/**
+ * The staff queue: oldest first, filtered, with keyset pagination on (submitted_at, id) so that
+ * page 1000 costs what page 1 costs, and per-status counts for the same filter.
+ */
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Database } from './database.ts';
+import type { StaffUser } from './auth.ts';
+import { chinaToday } from '../schemas/report.ts';
+import type { ReportState } from '../workflow.ts';
+
+export interface QueueFilter {
+  status?: ReportState;
+  problemClass?: string;
+  township?: string;
+  overdue?: boolean;
+  hasPhotos?: boolean;
+  /** YYYY-MM-DD, China time, inclusive. */
+  from?: string;
+  to?: string;
+}
+
+export interface QueueRow {
+  id: string;
+  status: string;
+  problemClass: string;
+  township: string;
+  assignedTownship: string | null;
+  place: string;
+  submittedAt: Date;
+  stageDeadline: string | null;
+  overdue: boolean;
+  photoCount: number;
+  isDemo: boolean;
+}
+
+export interface Cursor {
+  submittedAt: string;
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(`${c.submittedAt}|${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(s: string | null | undefined): Cursor | null {
+  if (!s || s.length > 100) return null;
+  const [submittedAt, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  if (!submittedAt || !id || !/^\d{1,18}$/.test(id) || Number.isNaN(Date.parse(submittedAt))) return null;
+  return { submittedAt, id };
+}
+
+type ReportQuery = SelectQueryBuilder<Database, 'report', object>;
+
+/** The part of the table a user may see, narrowed by the filter. */
+function scoped(db: Kysely<Database>, user: StaffUser, filter: Omit<QueueFilter, 'status'>): ReportQuery {
+  let q = db.selectFrom('report') as ReportQuery;
+  if (user.role === 'township') q = q.where('assigned_township', '=', user.township ?? '-');
+  if (user.role === 'publicity') q = q.where('status', '=', 'closed');
+  if (filter.problemClass) q = q.where('problem_class', '=', filter.problemClass);
+  if (filter.township) q = q.where('township', '=', filter.township);
+  if (filter.hasPhotos) q = q.where('photo_count', '>', 0);
+  if (filter.overdue) q = q.where('stage_deadline', '<', chinaToday()).where('status', 'not in', ['closed', 'refused']);
+  if (filter.from) q = q.where('submitted_at', '>=', new Date(`${filter.from}T00:00:00+08:00`));
+  if (filter.to) q = q.where('submitted_at', '<', new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  return q;
+}
+
+export async function listQueue(
+  db: Kysely<Database>,
+  user: StaffUser,
+  filter: QueueFilter,
+  after: Cursor | null,
+  limit = 25,
+): Promise<{ rows: QueueRow[]; next: Cursor | null }> {
+  let q = scoped(db, user, filter);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (after) q = q.where((eb) => eb(eb.refTuple('submitted_at', 'id'), '>', eb.tuple(new Date(after.submittedAt), after.id)));
+  const today = chinaToday();
+  const rows = await q
+    .select(['id', 'status', 'problem_class', 'township', 'assigned_township', 'place_description', 'corrected_place', 'submitted_at', 'stage_deadline', 'photo_count', 'is_demo'])
+    .orderBy('submitted_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit).map((r) => ({
+    id: r.id,
+    status: r.status,
+    problemClass: r.problem_class,
+    township: r.township,
+    assignedTownship: r.assigned_township,
+    place: r.corrected_place ?? r.place_description,
+    submittedAt: new Date(r.submitted_at),
+    stageDeadline: r.stage_deadline,
+    overdue: r.stage_deadline !== null && r.stage_deadline < today && r.status !== 'closed' && r.status !== 'refused',
+    photoCount: r.photo_count,
+    isDemo: r.is_demo,
+  }));
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > limit && last ? { submittedAt: last.submittedAt.toISOString(), id: last.id } : null };
+}
+
+export async function countByStatus(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number>> {
+  const rows = await scoped(db, user, filter)
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+export interface QueuePoint {
+  id: string;
+  lng: number;
+  lat: number;
+  status: string;
+}
+
+/** Points of the filtered set for the map view (at most `max`, oldest first like the list). */
+export async function queuePoints(db: Kysely<Database>, user: StaffUser, filter: QueueFilter, max = 5000): Promise<QueuePoint[]> {
+  let q = scoped(db, user, filter).where('lat', 'is not', null);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  const rows = await q.select(['id', 'lng', 'lat', 'status']).orderBy('submitted_at').orderBy('id').limit(max).execute();
+  return rows.map((r) => ({ id: r.id, lng: r.lng!, lat: r.lat!, status: r.status }));
+}
+
+export interface NearbyReport {
+  id: string;
+  distanceMetres: number;
+  status: string;
+  problemClass: string;
+  submittedAt: Date;
+  duplicateOf: string | null;
+  assignedTownship: string | null;
+}
+
+/** Reports within `radiusMetres` and `days` of a point: a bounding box on the index, then exact distance. */
+export async function findNearbyReports(
+  db: Kysely<Database>,
+  center: { id: string; lng: number; lat: number; submittedAt: Date },
+  radiusMetres: number,
+  days: number,
+): Promise<NearbyReport[]> {
+  const dLat = radiusMetres / 111_320;
+  const dLng = radiusMetres / (111_320 * Math.cos((center.lat * Math.PI) / 180));
+  const windowMs = days * 86_400_000;
+  const rows = await db
+    .selectFrom('report')
+    .select((eb) => [
+      'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township',
+      sql<number>`2 * 6371008.8 * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
+    ])
+    .where('id', '!=', center.id)
+    .where('lat', '>=', center.lat - dLat)
+    .where('lat', '<=', center.lat + dLat)
+    .where('lng', '>=', center.lng - dLng)
+    .where('lng', '<=', center.lng + dLng)
+    .where('submitted_at', '>=', new Date(center.submittedAt.getTime() - windowMs))
+    .where('submitted_at', '<=', new Date(center.submittedAt.getTime() + windowMs))
+    .orderBy('distance')
+    .limit(50)
+    .execute();
+  return rows
+    .filter((r) => r.distance <= radiusMetres)
+    .map((r) => ({
+      id: r.id,
+      distanceMetres: Math.round(r.distance),
+      status: r.status,
+      problemClass: r.problem_class,
+      submittedAt: new Date(r.submitted_at),
+      duplicateOf: r.duplicate_of,
+      assignedTownship: r.assigned_township,
+    }));
+}

@@ -1,0 +1,52 @@
+/** Staff's own verification photos, and serving public copies to staff who may see the report. */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { StaffUser } from './auth.ts';
+import { recordAudit } from './audit.ts';
+import { canViewReport } from './staff-access.ts';
+import { postgresPhotoStore, type PhotoStore, type StoredObject } from './photo-store.ts';
+import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
+import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+
+export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, reportId: string, files: File[], store: PhotoStore = postgresPhotoStore): Promise<void> {
+  if (files.length > PHOTO_LIMITS.maxFiles) throw new WorkflowInputError([`最多上传 ${PHOTO_LIMITS.maxFiles} 张照片`]);
+  const processed: ProcessedPhoto[] = [];
+  for (const f of files) {
+    try {
+      processed.push(await processPhoto(Buffer.from(await f.arrayBuffer()), f.name));
+    } catch (err) {
+      throw new WorkflowInputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
+    }
+  }
+  const addedBy = `staff:${user.id}`;
+  await db.transaction().execute(async (trx) => {
+    const report = await trx.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', reportId).forUpdate().executeTakeFirst();
+    if (!report) throw new ReportNotFoundError();
+    if (!canViewReport(user, report)) throw new ReportAccessError();
+    const { n } = await trx.selectFrom('report_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', reportId).where('added_by', '=', addedBy).executeTakeFirstOrThrow();
+    for (const [i, p] of processed.entries()) {
+      const originalKey = await store.put(trx, { bytes: p.original, mime: p.originalMime, sha256: p.sha256 });
+      const publicKey = await store.put(trx, { bytes: p.publicCopy, mime: p.publicMime, sha256: createHash('sha256').update(p.publicCopy).digest('hex') });
+      await trx.insertInto('report_photo').values({
+        report_id: reportId, position: Number(n) + i, added_by: addedBy, original_key: originalKey, original_sha256: p.sha256,
+        original_mime: p.originalMime, original_size: p.original.length, public_key: publicKey, public_width: p.publicWidth,
+        public_height: p.publicHeight, exif_taken_at: p.exif.takenAt, exif_lng: p.exif.lngLat?.[0] ?? null, exif_lat: p.exif.lngLat?.[1] ?? null,
+      }).execute();
+    }
+    await recordAudit(trx, user, { action: 'report.photo_added', reportId, after: { count: processed.length, sha256: processed.map((p) => p.sha256) } });
+  });
+}
+
+/** The metadata-free public copy of a photo, if this user may see its report. */
+export async function readPublicPhotoForStaff(db: Kysely<Database>, user: StaffUser, photoId: string, store: PhotoStore = postgresPhotoStore): Promise<StoredObject | null> {
+  if (!/^\d{1,18}$/.test(photoId)) return null;
+  const row = await db
+    .selectFrom('report_photo')
+    .innerJoin('report', 'report.id', 'report_photo.report_id')
+    .select(['report_photo.public_key', 'report.status', 'report.assigned_township'])
+    .where('report_photo.id', '=', photoId)
+    .executeTakeFirst();
+  if (!row || !canViewReport(user, row)) return null;
+  return store.get(db, row.public_key);
+}

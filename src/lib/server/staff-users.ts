@@ -1,0 +1,131 @@
+/**
+ * Staff accounts: sign-in with throttling, password changes, and the admin's user management.
+ * Every act is audited.
+ */
+import type { Kysely } from 'kysely';
+import { jurisdiction } from '../../config/jurisdiction.ts';
+import type { Database } from './database.ts';
+import {
+  burnPasswordCheck, createSession, findUserByLogin, generateSessionToken, hashPassword, invalidateUserSessions,
+  passwordProblem, verifyPassword, type Session, type StaffUser,
+} from './auth.ts';
+import { recordAudit } from './audit.ts';
+import { hitRateLimit, peekRateLimit, RATE_RULES } from './rate-limit.ts';
+import { STAFF_ROLES, type StaffRole } from '../workflow.ts';
+import { WorkflowInputError } from './report-workflow.ts';
+
+export type SignInResult =
+  | { ok: true; token: string; session: Session; user: StaffUser }
+  | { ok: false; status: 401 | 429; message: string };
+
+const WRONG = '账号或密码不正确';
+
+/**
+ * Failed attempts are limited per account (5 per 15 minutes) and per client (20 per 15 minutes);
+ * successful sign-ins are not counted, so a colleague's typo cannot lock anyone out for long.
+ */
+export async function signIn(db: Kysely<Database>, login: string, password: string, clientKey: string): Promise<SignInResult> {
+  const account = login.trim().toLowerCase().slice(0, 64);
+  const limits = await Promise.all([peekRateLimit(db, RATE_RULES.loginAccount, account), peekRateLimit(db, RATE_RULES.loginClient, clientKey)]);
+  const blocked = limits.find((l) => !l.allowed);
+  if (blocked) {
+    return { ok: false, status: 429, message: `登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。` };
+  }
+  const row = await findUserByLogin(db, account);
+  const valid = row ? row.active && (await verifyPassword(row.password_hash, password)) : (await burnPasswordCheck(password), false);
+  if (!row || !valid) {
+    await Promise.all([hitRateLimit(db, RATE_RULES.loginAccount, account), hitRateLimit(db, RATE_RULES.loginClient, clientKey)]);
+    await recordAudit(db, null, { action: 'auth.login_failed', target: `login:${account}` });
+    return { ok: false, status: 401, message: WRONG };
+  }
+  const user: StaffUser = { id: row.id, login: row.login, displayName: row.display_name, role: row.role as StaffRole, township: row.township };
+  const token = generateSessionToken();
+  const session = await createSession(db, token, user.id);
+  await recordAudit(db, user, { action: 'auth.login', target: `user:${user.id}` });
+  return { ok: true, token, session, user };
+}
+
+export async function changePassword(db: Kysely<Database>, user: StaffUser, sessionId: string, current: string, next: string): Promise<void> {
+  const problem = passwordProblem(next);
+  if (problem) throw new WorkflowInputError([problem]);
+  const row = await db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(row.password_hash, current))) throw new WorkflowInputError(['当前密码不正确']);
+  const hash = await hashPassword(next);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('staff_user').set({ password_hash: hash, password_changed_at: new Date() }).where('id', '=', user.id).execute();
+    const ended = await invalidateUserSessions(trx, user.id, sessionId);
+    await recordAudit(trx, user, { action: 'auth.password_changed', target: `user:${user.id}`, after: { other_sessions_ended: ended } });
+  });
+}
+
+export interface NewStaffUser {
+  login: string;
+  displayName: string;
+  role: string;
+  township?: string | null;
+  password: string;
+}
+
+export function checkNewUser(u: NewStaffUser): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9][a-z0-9._-]{2,31}$/.test(u.login.trim().toLowerCase())) problems.push('登录名需为 3–32 位小写字母、数字、点、横线或下划线');
+  if (!u.displayName.trim() || [...u.displayName].length > 40) problems.push('请填写姓名（不超过 40 字）');
+  if (!STAFF_ROLES.includes(u.role as StaffRole)) problems.push('请选择角色');
+  if (u.role === 'township' && !jurisdiction.townships.some((t) => t.code === u.township)) problems.push('乡镇核查员必须选择所属乡镇');
+  const pw = passwordProblem(u.password);
+  if (pw) problems.push(pw);
+  return problems;
+}
+
+/** Creates an account; `actor` is null when created from the command line. */
+export async function createStaffUser(db: Kysely<Database>, actor: StaffUser | null, u: NewStaffUser, options: { demo?: boolean } = {}): Promise<string> {
+  if (actor && actor.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以创建账号']);
+  const problems = checkNewUser(u);
+  if (problems.length) throw new WorkflowInputError(problems);
+  const login = u.login.trim().toLowerCase();
+  if (await findUserByLogin(db, login)) throw new WorkflowInputError([`登录名“${login}”已被使用`]);
+  const hash = await hashPassword(u.password);
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('staff_user')
+      .values({ login, display_name: u.displayName.trim(), role: u.role, township: u.role === 'township' ? u.township! : null, password_hash: hash, is_demo: options.demo ?? false })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, actor, { action: 'user.created', target: `user:${id}`, after: { login, role: u.role, township: u.role === 'township' ? u.township : null } });
+    return id;
+  });
+}
+
+export async function updateStaffUser(
+  db: Kysely<Database>,
+  admin: StaffUser,
+  userId: string,
+  change: { role: string; township: string | null; active: boolean },
+): Promise<void> {
+  if (admin.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以修改账号']);
+  if (!STAFF_ROLES.includes(change.role as StaffRole)) throw new WorkflowInputError(['请选择角色']);
+  if (change.role === 'township' && !jurisdiction.townships.some((t) => t.code === change.township)) throw new WorkflowInputError(['乡镇核查员必须选择所属乡镇']);
+  if (userId === admin.id && (!change.active || change.role !== 'admin')) throw new WorkflowInputError(['不能停用或降级自己的管理员账号']);
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('staff_user').select(['role', 'township', 'active']).where('id', '=', userId).forUpdate().executeTakeFirst();
+    if (!before) throw new WorkflowInputError(['账号不存在']);
+    const after = { role: change.role, township: change.role === 'township' ? change.township : null, active: change.active };
+    await trx.updateTable('staff_user').set(after).where('id', '=', userId).execute();
+    // A changed role or a deactivated account must not keep old sessions with old rights.
+    if (before.role !== after.role || before.township !== after.township || !after.active) await invalidateUserSessions(trx, userId);
+    await recordAudit(trx, admin, { action: 'user.updated', target: `user:${userId}`, before, after });
+  });
+}
+
+export async function endUserSessions(db: Kysely<Database>, admin: StaffUser, userId: string): Promise<number> {
+  if (admin.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以强制下线']);
+  return db.transaction().execute(async (trx) => {
+    const ended = await invalidateUserSessions(trx, userId);
+    await recordAudit(trx, admin, { action: 'user.sessions_ended', target: `user:${userId}`, after: { sessions_ended: ended } });
+    return ended;
+  });
+}
+
+export async function listStaffUsers(db: Kysely<Database>) {
+  return db.selectFrom('staff_user').select(['id', 'login', 'display_name', 'role', 'township', 'active', 'is_demo', 'created_at']).orderBy('role').orderBy('login').execute();
+}

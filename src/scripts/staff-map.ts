@@ -1,0 +1,29 @@
+/** Leaflet set-up shared by the staff maps: tiles, the county boundary (drawn even offline), icons. */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import iconUrl from 'leaflet/dist/images/marker-icon.png?url';
+import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png?url';
+import shadowUrl from 'leaflet/dist/images/marker-shadow.png?url';
+import type { LngLat } from '../config/types.ts';
+
+export interface BaseMapConfig {
+  center: LngLat;
+  zoom: number;
+  boundary: LngLat[];
+  tiles: { urlTemplates: string[]; subdomains?: string; attribution: string; maxZoom: number };
+}
+
+export const markerIcon = L.icon({ iconUrl, iconRetinaUrl, shadowUrl, iconSize: [25, 41], iconAnchor: [12, 41], shadowSize: [41, 41], popupAnchor: [1, -34] });
+
+export function createBaseMap(el: HTMLElement, config: BaseMapConfig): L.Map {
+  const map = L.map(el, { center: L.latLng(config.center[1], config.center[0]), zoom: config.zoom });
+  for (const url of config.tiles.urlTemplates) {
+    L.tileLayer(url, { maxZoom: config.tiles.maxZoom, subdomains: config.tiles.subdomains ?? 'abc', attribution: config.tiles.attribution }).addTo(map);
+  }
+  L.polygon(config.boundary.map(([x, y]) => L.latLng(y, x)), { color: '#0f3d24', weight: 3, fill: false }).addTo(map);
+  return map;
+}
+
+export function revealJsOnly(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('.js-only')) el.classList.remove('js-only');
+}
