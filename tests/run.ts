@@ -79,8 +79,12 @@ const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const app = spawn(process.execPath, [path.join(projectRoot, 'src/cli/start.ts')], {
   cwd: projectRoot,
-  // A short public cache so tests can watch a database change reach the pages.
-  env: { ...process.env, DATABASE_URL: e2eUrl, HOST: '127.0.0.1', PORT: String(port), ASTRO_NODE_LOGGING: 'disabled', PUBLIC_CACHE_SECONDS: '2' },
+  // A short public cache so tests can watch a database change reach the pages; a 1 s minimum
+  // fill time for the report form so browser tests need not wait the real 4 s.
+  env: {
+    ...process.env, DATABASE_URL: e2eUrl, HOST: '127.0.0.1', PORT: String(port), ASTRO_NODE_LOGGING: 'disabled',
+    PUBLIC_CACHE_SECONDS: '2', REPORT_MIN_FILL_SECONDS: '1',
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 const appLog: string[] = [];

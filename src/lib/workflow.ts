@@ -115,10 +115,12 @@ export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
   recordHandling: { from: ['rectifying'], to: ['rectifying'], roles: ['township'], label: '更新整改情况' },
   // 反馈: closing always gives the citizen a public reply. From `substantiated` too, for a problem
   // already put right by the time it was verified, or handed to another authority.
+  // The township officer who handled it may close it too (the issue's loop: verify, then close),
+  // always with the public reply — usually the moderator's, prefilled on the form.
   close: {
     from: ['unsubstantiated', 'rectifying', 'substantiated'],
     to: ['closed'],
-    roles: ['moderator'],
+    roles: ['moderator', 'township'],
     label: '办结',
   },
   // A refused or closed report comes back (new facts, a wrong judgement, a failed review):

@@ -9,6 +9,7 @@ import type { Database } from './database.ts';
 import { aggregateLedger, describeLedger, listBatches, type BatchSummary } from './ledger.ts';
 import { EMPTY_COUNTS, judgeTarget, rankByFarmland, sumCounts, type CellCounts, type TargetStatus } from '../progress.ts';
 import { cached } from './cache.ts';
+import { hotlineStatsByTownship, type TownshipHotline } from './hotline-stats.ts';
 
 export interface TownshipProgress {
   township: string;
@@ -33,6 +34,9 @@ export interface ProgressReport {
   updatedAt: string | null;
   generatedAt: string;
   hasDemo: boolean;
+  /** Citizens' reports per township (figures hidden below the minimum count). */
+  hotline: TownshipHotline[];
+  hotlineHasDemo: boolean;
 }
 
 /** Today's date in China (UTC+8), whatever the server's zone. */
@@ -41,7 +45,7 @@ export function chinaToday(now = new Date()): string {
 }
 
 export async function buildProgressReport(db: Kysely<Database>, today = chinaToday()): Promise<ProgressReport> {
-  const [batches, cells, freshness] = await Promise.all([listBatches(db), aggregateLedger(db), describeLedger(db)]);
+  const [batches, cells, freshness, hotline] = await Promise.all([listBatches(db), aggregateLedger(db), describeLedger(db), hotlineStatsByTownship(db, today)]);
   const townships = jurisdiction.townships;
   const nameOf = (code: string) => townships.find((t) => t.code === code)?.name ?? code;
   // Townships in the ledger but no longer configured still count, listed after the configured ones.
@@ -71,6 +75,8 @@ export async function buildProgressReport(db: Kysely<Database>, today = chinaTod
     updatedAt: freshness.updatedAt?.toISOString() ?? null,
     generatedAt: new Date().toISOString(),
     hasDemo: freshness.hasDemo,
+    hotline: hotline.rows,
+    hotlineHasDemo: hotline.hasDemo,
   };
 }
 

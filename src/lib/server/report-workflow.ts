@@ -19,8 +19,10 @@ import {
 } from '../workflow.ts';
 
 export class WorkflowInputError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  constructor(problems: string[]) {
     super(problems.join('；'));
+    this.problems = problems;
   }
 }
 

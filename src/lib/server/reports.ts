@@ -25,7 +25,8 @@ export type IntakeResult =
 /** What identifies the content of a submission, photos included, for idempotent retries. */
 export function submissionHash(report: ValidReport): string {
   const h = createHash('sha256');
-  for (const value of [report.problem_class, report.township, report.village, report.place, report.lat, report.lng, report.seen_on, report.description, report.name, report.phone]) {
+  // coord_system too: the same numbers in GCJ-02 and in WGS-84 are places a few hundred metres apart.
+  for (const value of [report.problem_class, report.township, report.village, report.place, report.lat, report.lng, report.coord_system, report.seen_on, report.description, report.name, report.phone]) {
     h.update(value).update('\u0000');
   }
   for (const p of report.photos) h.update(p.sha256);
@@ -64,7 +65,10 @@ export async function submitReport(
         reporter_phone_enc: report.phone ? encryptField(report.phone, 'reporter_phone', keys.reporterKey) : null,
         photo_count: report.photos.length,
       })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      // No conflict target: every unique index is an arbiter. With only idempotency_key, two
+      // simultaneous submits of one form could both pass the arbiter pre-check and the second
+      // would then fail on receipt_hash (derived from the same key) instead of doing nothing.
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();
 
