@@ -87,7 +87,7 @@ const staffSession = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.session = null;
   const token = context.cookies.get(SESSION_COOKIE)?.value;
-  const staffArea = context.url.pathname.startsWith('/staff') || context.url.pathname.startsWith('/_actions/staff');
+  const staffArea = context.url.pathname.startsWith('/staff') || context.url.pathname.startsWith('/_actions/');
   if (token && (staffArea || context.request.method === 'POST')) {
     const result = await validateSessionToken(getDb(), token);
     if (result.session) {
@@ -107,7 +107,7 @@ const staffSession = defineMiddleware(async (context, next) => {
 const staffForms = defineMiddleware(async (context, next) => {
   if (context.request.method !== 'POST') return next();
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
-  if (action?.calledFrom !== 'form' || !action.name.startsWith('staff.')) return next();
+  if (action?.calledFrom !== 'form' || action.name === 'report') return next();
   const result = await action.handler();
   const data = result.data as { redirectTo?: string; show?: boolean } | undefined;
   if (!result.error && data?.redirectTo) return context.redirect(data.redirectTo, 303);

@@ -75,6 +75,8 @@ const e2eUrl = withDatabase(server.url, 'gengdi_test_e2e');
 await recreateDatabase(server.url, 'gengdi_test_it');
 await recreateDatabase(server.url, 'gengdi_test_e2e');
 
+// The demo staff accounts of the e2e app all get this password, so browser tests can sign in.
+const e2eStaffPassword = 'Demo-pass-2026-e2e';
 const port = await freePort();
 const baseUrl = `http://127.0.0.1:${port}`;
 const app = spawn(process.execPath, [path.join(projectRoot, 'src/cli/start.ts')], {
@@ -83,7 +85,7 @@ const app = spawn(process.execPath, [path.join(projectRoot, 'src/cli/start.ts')]
   // fill time for the report form so browser tests need not wait the real 4 s.
   env: {
     ...process.env, DATABASE_URL: e2eUrl, HOST: '127.0.0.1', PORT: String(port), ASTRO_NODE_LOGGING: 'disabled',
-    PUBLIC_CACHE_SECONDS: '2', REPORT_MIN_FILL_SECONDS: '1',
+    PUBLIC_CACHE_SECONDS: '2', REPORT_MIN_FILL_SECONDS: '1', DEMO_STAFF_PASSWORD: e2eStaffPassword,
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -113,6 +115,7 @@ try {
         TEST_DATABASE_URL: integrationUrl,
         E2E_DATABASE_URL: e2eUrl,
         E2E_BASE_URL: baseUrl,
+        E2E_STAFF_PASSWORD: e2eStaffPassword,
         TEST_ADMIN_DATABASE_URL: server.url,
       },
     },

@@ -1,4 +1,6 @@
+import { ledger } from './ledger.ts';
+import { publishing } from './publishing.ts';
 import { report } from './report.ts';
 import { staff } from './staff.ts';
 
-export const server = { report, staff };
+export const server = { report, staff, publishing, ledger };

@@ -1,5 +1,6 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { reportSchema } from '../lib/schemas/report.ts';
+import { FORM_EXPIRED_MESSAGE } from '../lib/report-form-view.ts';
 import { getDb, isDatabaseUnavailable } from '../lib/server/db.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { readFormToken } from '../lib/server/form-token.ts';
@@ -26,7 +27,7 @@ export const report = defineAction({
     }
     const token = readFormToken(input.form_token, appSecret);
     if (!token || Date.now() - token.issuedAt > FORM_MAX_AGE_MS) {
-      throw new ActionError({ code: 'BAD_REQUEST', message: '这个表单已过期。您填写的内容已保留，请核对后再提交一次。' });
+      throw new ActionError({ code: 'BAD_REQUEST', message: FORM_EXPIRED_MESSAGE });
     }
     if (Date.now() - token.issuedAt < minFillMs()) {
       throw new ActionError({ code: 'BAD_REQUEST', message: '提交得太快了。请核对填写的内容，稍等几秒后再提交。' });

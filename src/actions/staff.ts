@@ -7,39 +7,17 @@ import {
   changePasswordSchema, correctionSchema, createUserSchema, linkLedgerSchema, loginSchema, reportTextSchema, revealSchema,
   safeStaffPath, updateUserSchema, userIdSchema, workflowSchema,
 } from '../lib/schemas/staff.ts';
-import { getDb, isDatabaseUnavailable } from '../lib/server/db.ts';
-import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie, type StaffUser } from '../lib/server/auth.ts';
+import { getDb } from '../lib/server/db.ts';
+import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../lib/server/auth.ts';
 import { recordAudit } from '../lib/server/audit.ts';
-import { performWorkflowAction, ReportAccessError, ReportNotFoundError, WorkflowInputError } from '../lib/server/report-workflow.ts';
+import { performWorkflowAction } from '../lib/server/report-workflow.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
-import { addStaffPhotos } from '../lib/server/staff-photos.ts';
+import { insertStaffPhotos, prepareStaffPhotos } from '../lib/server/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../lib/server/staff-users.ts';
 import { clientAddress } from '../lib/server/client-address.ts';
 import { dailyClientKey } from '../lib/server/rate-limit.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
-import { TransitionError, type StaffRole } from '../lib/workflow.ts';
-
-function requireStaff(context: ActionAPIContext, roles?: readonly StaffRole[]): StaffUser {
-  const user = context.locals.user;
-  if (!user) throw new ActionError({ code: 'UNAUTHORIZED', message: '请先登录' });
-  if (roles && !roles.includes(user.role)) throw new ActionError({ code: 'FORBIDDEN', message: '您的角色不能进行这项操作' });
-  return user;
-}
-
-/** Domain errors become Action errors with fitting HTTP statuses and Chinese messages. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof ActionError) throw err;
-    if (err instanceof WorkflowInputError) throw new ActionError({ code: 'BAD_REQUEST', message: err.message });
-    if (err instanceof ReportAccessError) throw new ActionError({ code: 'FORBIDDEN', message: err.message });
-    if (err instanceof ReportNotFoundError) throw new ActionError({ code: 'NOT_FOUND', message: err.message });
-    if (err instanceof TransitionError) throw new ActionError({ code: 'CONFLICT', message: err.message });
-    if (isDatabaseUnavailable(err)) throw new ActionError({ code: 'SERVICE_UNAVAILABLE', message: '系统暂时无法保存，请稍后再试。' });
-    throw err;
-  }
-}
+import { guarded, requireStaff } from './guard.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;
 const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
@@ -93,6 +71,9 @@ export const staff = {
         if (input.photos.length) {
           if (user.role !== 'township' || input.action !== 'recordVerification') throw new ActionError({ code: 'BAD_REQUEST', message: '只有登记核查结果时可以上传照片' });
         }
+        // Photos are checked first and stored in the act's transaction: a bad photo refuses the whole
+        // verification, rather than failing after it was recorded (and leaving the form unrepeatable).
+        const photos = input.photos.length ? await prepareStaffPhotos(user, input.photos) : [];
         await performWorkflowAction(db, user, input.reportId, input.action, {
           refusalReason: input.refusalReason || undefined,
           originalReportId: input.originalReportId || undefined,
@@ -103,8 +84,7 @@ export const staff = {
           outcome: input.outcome || undefined,
           publicReply: input.publicReply || undefined,
           reason: input.reason || undefined,
-        });
-        if (input.photos.length) await addStaffPhotos(db, user, input.reportId, input.photos);
+        }, photos.length ? (trx) => insertStaffPhotos(trx, user, input.reportId, photos) : undefined);
         return { redirectTo: `${reportPage(input.reportId)}?done=${input.action}` };
       }),
   }),

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../db/migrate.ts';
 import { seedDemoData } from '../../db/seed/demo.ts';
 import { seedDemoStaff } from '../../db/seed/demo-staff.ts';
 import { seedDemoReports } from '../../db/seed/demo-reports.ts';
+import { seedDemoBulletin } from '../../db/seed/demo-bulletin.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { createDb } from '../lib/server/db.ts';
 import { buildIfNeeded } from './build.ts';
@@ -49,6 +50,7 @@ try {
       console.log('  登录地址：/staff/login/');
     }
     if (sample) console.log(`演示查询码（一件已办结的演示举报）：${sample}`);
+    await seedDemoBulletin(db);
   }
 } finally {
   await db.destroy();

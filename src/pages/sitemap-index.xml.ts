@@ -10,7 +10,7 @@ export const GET: APIRoute = async ({ site, url }) => {
   const origin = (site ?? url).origin;
   const [policies, law, notices] = await Promise.all([getCollection('policies'), getCollection('law'), getNoticePage({}, 1, 1000)]);
   const paths = [
-    '/', '/policies/', '/law/', '/cases/', '/progress/', '/report/', '/track/',
+    '/', '/policies/', '/law/', '/cases/', '/progress/', '/progress/bulletins/', '/open-data/', '/report/', '/track/',
     ...policies.map((p) => `/policies/${p.id}/`),
     ...law.map((l) => `/law/${l.id}/`),
     ...notices.notices.map((n) => `/cases/${n.id}/`),

@@ -11,7 +11,7 @@ import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png?url';
 import shadowUrl from 'leaflet/dist/images/marker-shadow.png?url';
 import type { LngLat } from '../config/types.ts';
 import { detectGcj02Offset, distanceMetres, pointInPolygon } from '../lib/geo.ts';
-import { buildFormErrors } from '../lib/report-form-view.ts';
+import { buildFormErrors, FORM_EXPIRED_MESSAGE } from '../lib/report-form-view.ts';
 
 interface MapConfig {
   center: LngLat;
@@ -87,8 +87,8 @@ export function enhanceReportForm(): void {
     }));
   });
 
-  keepDraft(form, summary !== null);
-  enhanceSubmit(form);
+  const saveDraft = keepDraft(form, summary !== null);
+  enhanceSubmit(form, saveDraft);
 }
 
 function button(text: string, onClick: () => void): HTMLButtonElement {
@@ -216,14 +216,17 @@ function setUpPhotoLocation(form: HTMLFormElement, found: (p: LngLat) => void): 
   });
 }
 
-/** Keeps typed text in this browser until the report is accepted (photos are never kept). */
-function keepDraft(form: HTMLFormElement, cameBackWithErrors: boolean): void {
+/**
+ * Keeps typed text in this browser until the report is accepted (photos are never kept). Returns
+ * a function that saves the draft at once, for the moment of submitting.
+ */
+function keepDraft(form: HTMLFormElement, cameBackWithErrors: boolean): () => void {
   const note = form.querySelector<HTMLElement>('[data-draft-note]')!;
   let storage: Storage | null = null;
   try {
     storage = window.localStorage;
   } catch {
-    return;
+    return () => {};
   }
   const saved = storage.getItem(DRAFT_KEY);
   const formIsEmpty = DRAFT_FIELDS.every((name) => {
@@ -252,18 +255,25 @@ function keepDraft(form: HTMLFormElement, cameBackWithErrors: boolean): void {
     }
   }
   let timer: number | undefined;
+  const save = () => {
+    clearTimeout(timer);
+    const data: Record<string, string> = {};
+    for (const name of DRAFT_FIELDS) {
+      const el = form.elements.namedItem(name);
+      const value = el instanceof RadioNodeList ? el.value : (el as HTMLInputElement | null)?.value;
+      if (value) data[name] = value;
+    }
+    try {
+      storage!.setItem(DRAFT_KEY, JSON.stringify(data));
+    } catch {
+      /* storage full or blocked: the form itself still holds the text */
+    }
+  };
   form.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      const data: Record<string, string> = {};
-      for (const name of DRAFT_FIELDS) {
-        const el = form.elements.namedItem(name);
-        const value = el instanceof RadioNodeList ? el.value : (el as HTMLInputElement | null)?.value;
-        if (value) data[name] = value;
-      }
-      storage!.setItem(DRAFT_KEY, JSON.stringify(data));
-    }, 400);
+    timer = window.setTimeout(save, 400);
   });
+  return save;
 }
 
 interface SubmitResponse {
@@ -274,7 +284,7 @@ interface SubmitResponse {
 }
 
 /** Posts with XMLHttpRequest for upload progress; one request at a time, same body on retry. */
-function enhanceSubmit(form: HTMLFormElement): void {
+function enhanceSubmit(form: HTMLFormElement, saveDraft: () => void): void {
   const submit = form.querySelector<HTMLButtonElement>('[data-submit]')!;
   const progress = form.querySelector<HTMLProgressElement>('[data-progress]')!;
   const progressStatus = form.querySelector<HTMLElement>('[data-progress-status]')!;
@@ -283,6 +293,8 @@ function enhanceSubmit(form: HTMLFormElement): void {
     event.preventDefault();
     if (inFlight) return;
     inFlight = true;
+    // Text typed in the last moment before submitting is kept too, should the submit fail.
+    saveDraft();
     submit.disabled = true;
     submit.textContent = '正在提交…';
     const xhr = new XMLHttpRequest();
@@ -317,6 +329,8 @@ function enhanceSubmit(form: HTMLFormElement): void {
         return;
       }
       done();
+      // A page left open too long carries a stale token; without a fresh one every retry would fail the same way.
+      if (body?.message === FORM_EXPIRED_MESSAGE) void refreshFormToken(form);
       showErrors(form, body?.message ?? (xhr.status >= 500 ? '系统暂时无法保存举报，您的举报还没有提交。填写的内容已保存在本机，请过几分钟再提交。' : '提交没有成功，请稍后再试。'), body?.fields);
     });
     const failed = (message: string) => () => {
@@ -329,10 +343,28 @@ function enhanceSubmit(form: HTMLFormElement): void {
   });
 }
 
-/** Renders the same error summary and field messages as the server does. */
+/** Replaces the form's signed token with a fresh one from a new copy of the page. */
+async function refreshFormToken(form: HTMLFormElement): Promise<void> {
+  try {
+    const res = await fetch(window.location.pathname, { credentials: 'same-origin', cache: 'no-store' });
+    const fresh = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector<HTMLInputElement>('input[name="form_token"]')?.value;
+    const field = form.querySelector<HTMLInputElement>('input[name="form_token"]');
+    if (fresh && field) field.value = fresh;
+  } catch {
+    /* offline: the citizen can still reload the page, and the draft comes back */
+  }
+}
+
+/** Renders the same error summary and field messages, in the same places, as the server does. */
 function showErrors(form: HTMLFormElement, message: string, fields?: Record<string, string[]>): void {
   for (const el of form.querySelectorAll('.error-message, [data-client-error]')) el.remove();
   for (const el of form.querySelectorAll('.field-error')) el.classList.remove('field-error');
+  // Drop references to the error messages just removed.
+  for (const el of form.querySelectorAll<HTMLElement>('[aria-describedby]')) {
+    const kept = el.getAttribute('aria-describedby')!.split(/\s+/).filter((id) => id && !id.endsWith('-error'));
+    if (kept.length > 0) el.setAttribute('aria-describedby', kept.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
   document.getElementById('error-summary')?.remove();
   const { summary, byField } = buildFormErrors({ message, fields });
   const box = document.createElement('div');
@@ -340,7 +372,9 @@ function showErrors(form: HTMLFormElement, message: string, fields?: Record<stri
   box.id = 'error-summary';
   box.tabIndex = -1;
   box.setAttribute('role', 'alert');
+  box.setAttribute('aria-labelledby', 'error-summary-title');
   const h = document.createElement('h2');
+  h.id = 'error-summary-title';
   h.textContent = '提交没有成功，请修改以下问题';
   const list = document.createElement('ul');
   for (const item of summary.filter((s) => !s.href?.startsWith('#photos') || byField.photos)) {
@@ -354,18 +388,28 @@ function showErrors(form: HTMLFormElement, message: string, fields?: Record<stri
     list.append(li);
   }
   box.append(h, list);
-  form.before(box);
+  // At the top of the page, right under its heading, as the server renders it.
+  const heading = document.querySelector('main h1');
+  if (heading) heading.after(box);
+  else form.before(box);
   for (const [field, text] of Object.entries(byField)) {
     const target = document.getElementById(field === 'problem_class' ? 'problem_class-house' : field);
-    const holder = target?.closest('.field, .question, .choice');
+    // The radio group's message belongs to its fieldset, not to its first choice.
+    const holder = field === 'problem_class' ? target?.closest('fieldset') : target?.closest('.field, .question, .choice');
     if (!target || !holder) continue;
     holder.classList.add('field-error');
     const msg = document.createElement('span');
     msg.className = 'error-message';
     msg.id = `${field}-error`;
-    msg.textContent = text;
-    const anchor = holder.querySelector('input, select, textarea, .choices');
+    const hidden = document.createElement('span');
+    hidden.className = 'visually-hidden';
+    hidden.textContent = '错误：';
+    msg.append(hidden, text);
+    const anchor = field === 'problem_class' ? holder.querySelector('.choices') : holder.querySelector('input, select, textarea, .choices');
     (anchor ?? target).before(msg);
+    const described = field === 'problem_class' ? holder : target;
+    const ids = (described.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    described.setAttribute('aria-describedby', [...ids, msg.id].join(' '));
   }
   box.focus();
 }

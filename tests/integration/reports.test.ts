@@ -227,7 +227,7 @@ describe('the citizen’s tracking view', () => {
   it('shows class, township, date, status and public notes, and no identity, place, coordinates or photos', async () => {
     const k = keys();
     const { reportId } = (await submitReport(db, await withPhotos(1), k)) as { reportId: string };
-    await db.insertInto('report_event').values({ report_id: reportId, state: 'accepted', public_note: '已转稷峰镇核查。', at: new Date(Date.now() + 1000) }).execute();
+    await db.insertInto('report_event').values({ report_id: reportId, state: 'accepted', public_note: '已转稷峰镇核查。', at: new Date(Date.now() + 1000).toISOString() }).execute();
     await db.updateTable('report').set({ status: 'accepted' }).where('id', '=', reportId).execute();
 
     const view = await findReportForTracking(db, k.receiptHash);

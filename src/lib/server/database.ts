@@ -45,6 +45,18 @@ export interface LedgerItemTable {
   is_demo: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  geometry: Json<GeoJsonGeometry> | null;
+  min_lng: number | null;
+  min_lat: number | null;
+  max_lng: number | null;
+  max_lat: number | null;
+  claimed_by: string | null;
+  verified_by: string | null;
+}
+
+export interface GeoJsonGeometry {
+  type: 'Polygon' | 'MultiPolygon';
+  coordinates: number[][][] | number[][][][];
 }
 
 export interface EnforcementStep {
@@ -74,6 +86,50 @@ export interface CaseNoticeTable {
   is_demo: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  title_raw: string | null;
+  body_raw: string | null;
+  party_raw: string | null;
+  party_kind: string | null;
+  source_report_id: string | null;
+  drafted_by: string | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+}
+
+export interface CaseNoticePhotoTable {
+  id: Generated<string>;
+  notice_id: string;
+  kind: 'before' | 'after';
+  position: number;
+  public_key: string;
+  width: number;
+  height: number;
+}
+
+export interface LedgerImportTable {
+  id: Generated<string>;
+  kind: 'items' | 'geometry';
+  file_name: string;
+  file_sha256: string;
+  file_bytes: Buffer;
+  status: Generated<'preview' | 'confirmed' | 'discarded'>;
+  uploaded_by: string;
+  uploaded_at: DefaultTimestamp;
+  confirmed_at: Timestamp | null;
+  summary: Json<unknown> | null;
+}
+
+export interface BulletinTable {
+  id: Generated<string>;
+  as_of: string;
+  title: string;
+  snapshot: Json<unknown>;
+  status: Generated<'draft' | 'published'>;
+  is_demo: Generated<boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  approved_by: string | null;
+  published_at: Timestamp | null;
 }
 
 export interface ReportTable {
@@ -212,6 +268,9 @@ export interface Database {
   staff_session: StaffSessionTable;
   audit_log: AuditLogTable;
   report_note: ReportNoteTable;
+  case_notice_photo: CaseNoticePhotoTable;
+  ledger_import: LedgerImportTable;
+  bulletin: BulletinTable;
 }
 
 export type BatchRow = Selectable<BatchTable>;

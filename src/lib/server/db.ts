@@ -4,8 +4,7 @@ import type { Database } from './database.ts';
 
 // Dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
-// count(*) is bigint; counts here never approach 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// bigint (ids, count(*)) stays a string, as the row types say; counts are converted where read.
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Kysely<Database> {
   const pool = new pg.Pool({

@@ -20,6 +20,8 @@ export interface PublicNotice {
   withdrawnAt: Date | null;
   withdrawReason: string | null;
   isDemo: boolean;
+  /** Public copies of before/after photos; none once withdrawn. */
+  photos: Array<{ id: string; kind: 'before' | 'after'; width: number; height: number }>;
 }
 
 export interface NoticeFilter {
@@ -48,6 +50,7 @@ function toPublicNotice(row: CaseNoticeRow): PublicNotice {
     withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as Date) : null,
     withdrawReason: row.withdraw_reason,
     isDemo: row.is_demo,
+    photos: [],
   };
 }
 
@@ -82,5 +85,10 @@ export async function findPublicNotice(db: Kysely<Database>, id: string): Promis
     .where('id', '=', id)
     .where('status', 'in', PUBLIC_STATUSES)
     .executeTakeFirst();
-  return row ? toPublicNotice(row) : null;
+  if (!row) return null;
+  const notice = toPublicNotice(row);
+  if (notice.status === 'published') {
+    notice.photos = await db.selectFrom('case_notice_photo').select(['id', 'kind', 'width', 'height']).where('notice_id', '=', id).orderBy('kind', 'desc').orderBy('position').execute();
+  }
+  return notice;
 }

@@ -74,14 +74,18 @@ export async function listQueue(
 ): Promise<{ rows: QueueRow[]; next: Cursor | null }> {
   let q = scoped(db, user, filter);
   if (filter.status) q = q.where('status', '=', filter.status);
-  if (after) q = q.where((eb) => eb(eb.refTuple('submitted_at', 'id'), '>', eb.tuple(new Date(after.submittedAt), after.id)));
+  // The cursor carries the database's own microseconds: a JavaScript Date keeps milliseconds only,
+  // and a row stamped 12:00:00.123456 would come again after a cursor of 12:00:00.123.
+  if (after) q = q.where(sql<boolean>`(submitted_at, id) > (${after.submittedAt}::timestamptz, ${after.id}::bigint)`);
   const today = chinaToday();
   const rows = await q
     .select(['id', 'status', 'problem_class', 'township', 'assigned_township', 'place_description', 'corrected_place', 'submitted_at', 'stage_deadline', 'photo_count', 'is_demo'])
+    .select(sql<string>`to_char(submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'))
     .orderBy('submitted_at')
     .orderBy('id')
     .limit(limit + 1)
     .execute();
+  const lastRow = rows.length > limit ? rows[limit - 1] : undefined;
   const page = rows.slice(0, limit).map((r) => ({
     id: r.id,
     status: r.status,
@@ -95,8 +99,7 @@ export async function listQueue(
     photoCount: r.photo_count,
     isDemo: r.is_demo,
   }));
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > limit && last ? { submittedAt: last.submittedAt.toISOString(), id: last.id } : null };
+  return { rows: page, next: lastRow ? { submittedAt: lastRow.cursor_at, id: lastRow.id } : null };
 }
 
 export async function countByStatus(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number>> {
@@ -132,6 +135,9 @@ export interface NearbyReport {
   assignedTownship: string | null;
 }
 
+/** Mean earth radius (IUGG), for the great-circle distance of the nearby search. */
+const EARTH_RADIUS_METRES = 6_371_008.8;
+
 /** Reports within `radiusMetres` and `days` of a point: a bounding box on the index, then exact distance. */
 export async function findNearbyReports(
   db: Kysely<Database>,
@@ -139,14 +145,18 @@ export async function findNearbyReports(
   radiusMetres: number,
   days: number,
 ): Promise<NearbyReport[]> {
-  const dLat = radiusMetres / 111_320;
-  const dLng = radiusMetres / (111_320 * Math.cos((center.lat * Math.PI) / 180));
+  // The box must hold the whole circle on the sphere the distance below uses (a box on 111 320 m
+  // per degree was 0.1 % too small and dropped reports just inside the radius); 1 % spare covers
+  // the longitude span of a circle, which is a little wider than radius / cos(lat).
+  const degrees = (radiusMetres / ((EARTH_RADIUS_METRES * Math.PI) / 180)) * 1.01;
+  const dLat = degrees;
+  const dLng = degrees / Math.cos((center.lat * Math.PI) / 180);
   const windowMs = days * 86_400_000;
   const rows = await db
     .selectFrom('report')
     .select((eb) => [
       'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township',
-      sql<number>`2 * 6371008.8 * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
+      sql<number>`2 * ${sql.lit(EARTH_RADIUS_METRES)} * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
     ])
     .where('id', '!=', center.id)
     .where('lat', '>=', center.lat - dLat)

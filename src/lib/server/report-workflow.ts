@@ -27,8 +27,8 @@ export class WorkflowInputError extends Error {
 }
 
 export class ReportAccessError extends Error {
-  constructor() {
-    super('您无权处理这件举报');
+  constructor(message = '您无权处理这件举报') {
+    super(message);
   }
 }
 
@@ -79,6 +79,8 @@ export async function performWorkflowAction(
   reportId: string,
   action: WorkflowAction,
   input: ActionInput,
+  /** More work that must commit with the act or not at all (a verification's photos). */
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<ActResult> {
   if (!/^\d{1,18}$/.test(reportId)) throw new ReportNotFoundError();
   const problems = checkActionInput(action, input);
@@ -96,6 +98,7 @@ export async function performWorkflowAction(
 
     const patch: Patch = { status: to, updated_at: new Date() };
     let deadline: string | null = report.stage_deadline;
+    let closedOriginalReply: string | null = null;
     switch (action) {
       case 'accept':
       case 'reopen':
@@ -127,9 +130,11 @@ export async function performWorkflowAction(
         deadline = null;
         break;
       case 'markDuplicate': {
-        const original = await trx.selectFrom('report').select(['id', 'status']).where('id', '=', input.originalReportId!).executeTakeFirst();
+        const original = await trx.selectFrom('report').select(['id', 'status', 'public_reply']).where('id', '=', input.originalReportId!).executeTakeFirst();
         if (!original || original.id === report.id) throw new WorkflowInputError(['原举报编号不存在']);
         patch.duplicate_of = original.id;
+        // Already closed: its public reply is this report's reply too, now (closing will not come again).
+        if (original.status === 'closed' && original.public_reply) closedOriginalReply = original.public_reply;
         patch.closed_at = new Date();
         deadline = null;
         break;
@@ -140,6 +145,7 @@ export async function performWorkflowAction(
 
     const note = publicNoteFor(action, to, input, deadline);
     if (from !== to || note) await trx.insertInto('report_event').values({ report_id: reportId, state: to, public_note: note }).execute();
+    if (closedOriginalReply) await trx.insertInto('report_event').values({ report_id: reportId, state: 'closed', public_note: closedOriginalReply }).execute();
     const internal = action === 'recordVerification' ? input.notes : action === 'reopen' ? input.reason : action === 'recordHandling' ? input.notes : undefined;
     if (internal?.trim()) {
       await trx.insertInto('report_note').values({ report_id: reportId, author_id: user.id, kind: action, body: internal.trim() }).execute();
@@ -158,6 +164,7 @@ export async function performWorkflowAction(
       after: { status: to, ...Object.fromEntries(Object.entries(patch).filter(([k]) => k !== 'updated_at')) },
       reason: input.reason ?? input.refusalReason ?? null,
     });
+    if (alsoInTransaction) await alsoInTransaction(trx);
     return { reportId, from, to };
   });
 }

@@ -9,7 +9,13 @@ import { postgresPhotoStore, type PhotoStore, type StoredObject } from './photo-
 import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 
-export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, reportId: string, files: File[], store: PhotoStore = postgresPhotoStore): Promise<void> {
+/**
+ * Checks and processes verification photos before anything is stored, so that a bad photo refuses
+ * the whole act (see performWorkflowAction's `alsoInTransaction`) instead of failing after it.
+ */
+export async function prepareStaffPhotos(user: StaffUser, files: File[]): Promise<ProcessedPhoto[]> {
+  // Verification photos are the township officer's evidence from the site; no other role adds them.
+  if (user.role !== 'township') throw new ReportAccessError();
   if (files.length > PHOTO_LIMITS.maxFiles) throw new WorkflowInputError([`最多上传 ${PHOTO_LIMITS.maxFiles} 张照片`]);
   const processed: ProcessedPhoto[] = [];
   for (const f of files) {
@@ -19,22 +25,33 @@ export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, repo
       throw new WorkflowInputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
     }
   }
+  return processed;
+}
+
+/** Stores processed photos and audits them; `trx` is a transaction that holds the report row. */
+export async function insertStaffPhotos(trx: Kysely<Database>, user: StaffUser, reportId: string, processed: ProcessedPhoto[], store: PhotoStore = postgresPhotoStore): Promise<void> {
   const addedBy = `staff:${user.id}`;
+  const { n } = await trx.selectFrom('report_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', reportId).where('added_by', '=', addedBy).executeTakeFirstOrThrow();
+  for (const [i, p] of processed.entries()) {
+    const originalKey = await store.put(trx, { bytes: p.original, mime: p.originalMime, sha256: p.sha256 });
+    const publicKey = await store.put(trx, { bytes: p.publicCopy, mime: p.publicMime, sha256: createHash('sha256').update(p.publicCopy).digest('hex') });
+    await trx.insertInto('report_photo').values({
+      report_id: reportId, position: Number(n) + i, added_by: addedBy, original_key: originalKey, original_sha256: p.sha256,
+      original_mime: p.originalMime, original_size: p.original.length, public_key: publicKey, public_width: p.publicWidth,
+      public_height: p.publicHeight, exif_taken_at: p.exif.takenAt, exif_lng: p.exif.lngLat?.[0] ?? null, exif_lat: p.exif.lngLat?.[1] ?? null,
+    }).execute();
+  }
+  await recordAudit(trx, user, { action: 'report.photo_added', reportId, after: { count: processed.length, sha256: processed.map((p) => p.sha256) } });
+}
+
+/** Verification photos on their own, for a report the officer may see. */
+export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, reportId: string, files: File[], store: PhotoStore = postgresPhotoStore): Promise<void> {
+  const processed = await prepareStaffPhotos(user, files);
   await db.transaction().execute(async (trx) => {
     const report = await trx.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', reportId).forUpdate().executeTakeFirst();
     if (!report) throw new ReportNotFoundError();
     if (!canViewReport(user, report)) throw new ReportAccessError();
-    const { n } = await trx.selectFrom('report_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', reportId).where('added_by', '=', addedBy).executeTakeFirstOrThrow();
-    for (const [i, p] of processed.entries()) {
-      const originalKey = await store.put(trx, { bytes: p.original, mime: p.originalMime, sha256: p.sha256 });
-      const publicKey = await store.put(trx, { bytes: p.publicCopy, mime: p.publicMime, sha256: createHash('sha256').update(p.publicCopy).digest('hex') });
-      await trx.insertInto('report_photo').values({
-        report_id: reportId, position: Number(n) + i, added_by: addedBy, original_key: originalKey, original_sha256: p.sha256,
-        original_mime: p.originalMime, original_size: p.original.length, public_key: publicKey, public_width: p.publicWidth,
-        public_height: p.publicHeight, exif_taken_at: p.exif.takenAt, exif_lng: p.exif.lngLat?.[0] ?? null, exif_lat: p.exif.lngLat?.[1] ?? null,
-      }).execute();
-    }
-    await recordAudit(trx, user, { action: 'report.photo_added', reportId, after: { count: processed.length, sha256: processed.map((p) => p.sha256) } });
+    await insertStaffPhotos(trx, user, reportId, processed, store);
   });
 }
 

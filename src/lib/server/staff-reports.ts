@@ -51,6 +51,12 @@ async function lockVisible(db: Kysely<Database>, user: StaffUser, id: string) {
   return row;
 }
 
+/** Whether a report with this id exists at all (to tell "not yours" from "no such report"). */
+export async function staffReportExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  if (!/^\d{1,18}$/.test(id)) return false;
+  return (await db.selectFrom('report').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
 export async function loadStaffReport(db: Kysely<Database>, user: StaffUser, id: string): Promise<StaffReportView | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const r = await db

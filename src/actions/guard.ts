@@ -1,0 +1,29 @@
+/** What every staff Action starts with: who is signed in, and may their role do this. */
+import { ActionError, type ActionAPIContext } from 'astro:actions';
+import { isDatabaseUnavailable } from '../lib/server/db.ts';
+import type { StaffUser } from '../lib/server/auth.ts';
+import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from '../lib/server/report-workflow.ts';
+import { TransitionError, type StaffRole } from '../lib/workflow.ts';
+
+export function requireStaff(context: ActionAPIContext, roles?: readonly StaffRole[]): StaffUser {
+  const user = context.locals.user;
+  if (!user) throw new ActionError({ code: 'UNAUTHORIZED', message: '请先登录' });
+  if (roles && !roles.includes(user.role)) throw new ActionError({ code: 'FORBIDDEN', message: '您的角色不能进行这项操作' });
+  return user;
+}
+
+/** Domain errors become Action errors with fitting HTTP statuses and Chinese messages. */
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ActionError) throw err;
+    if (err instanceof WorkflowInputError) throw new ActionError({ code: 'BAD_REQUEST', message: err.message });
+    if (err instanceof ReportAccessError) throw new ActionError({ code: 'FORBIDDEN', message: err.message });
+    if (err instanceof ReportNotFoundError) throw new ActionError({ code: 'NOT_FOUND', message: err.message });
+    if (err instanceof TransitionError) throw new ActionError({ code: 'CONFLICT', message: err.message });
+    if (isDatabaseUnavailable(err)) throw new ActionError({ code: 'SERVICE_UNAVAILABLE', message: '系统暂时无法保存，请稍后再试。' });
+    throw err;
+  }
+}
+

@@ -1,0 +1,62 @@
+/** Case notices and monthly bulletins. Each Action checks the role itself. */
+import { defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { noticeActSchema, noticeDraftSchema } from '../lib/schemas/notice.ts';
+import { getDb } from '../lib/server/db.ts';
+import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
+import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
+import { guarded, requireStaff } from './guard.ts';
+
+const idSchema = z.object({ id: z.string().regex(/^\d{1,18}$/) });
+
+export const publishing = {
+  saveDraft: defineAction({
+    accept: 'form',
+    input: noticeDraftSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['publicity']);
+        const id = await saveNoticeDraft(getDb(), user, input);
+        return { redirectTo: `/staff/notices/${id}/?done=saved` };
+      }),
+  }),
+  approve: defineAction({
+    accept: 'form',
+    input: noticeActSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['publicity', 'moderator']);
+        await approveAndPublishNotice(getDb(), user, input.noticeId);
+        return { redirectTo: `/staff/notices/${input.noticeId}/?done=published` };
+      }),
+  }),
+  withdraw: defineAction({
+    accept: 'form',
+    input: noticeActSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['publicity', 'moderator']);
+        await withdrawNotice(getDb(), user, input.noticeId, input.reason);
+        return { redirectTo: `/staff/notices/${input.noticeId}/?done=withdrawn` };
+      }),
+  }),
+  freezeBulletin: defineAction({
+    accept: 'form',
+    handler: (_input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['ledger']);
+        await freezeBulletin(getDb(), user);
+        return { redirectTo: '/staff/bulletins/?done=frozen' };
+      }),
+  }),
+  publishBulletin: defineAction({
+    accept: 'form',
+    input: idSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const user = requireStaff(context, ['ledger', 'moderator']);
+        await publishBulletin(getDb(), user, input.id);
+        return { redirectTo: '/staff/bulletins/?done=published' };
+      }),
+  }),
+};

@@ -1,0 +1,57 @@
+/** The case-notice drafting form (宣传材料组). Masking happens on save, server-side. */
+import { z } from 'astro/zod';
+import { jurisdiction } from '../../config/jurisdiction.ts';
+import { OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
+
+const text = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .refine((s) => [...s].length >= min, { error: `请填写${label}` })
+    .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` });
+const optional = (max: number) => z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max));
+const area = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .transform((s) => s.trim())
+    .refine((s) => /^\d{1,9}(\.\d{1,2})?$/.test(s), { error: `${label}请填写不小于 0 的数字，最多两位小数` });
+
+export const noticeDraftSchema = z
+  .object({
+    noticeId: z.string().regex(/^\d{0,18}$/).nullish(),
+    sourceReportId: z.string().regex(/^\d{0,18}$/).nullish(),
+    title: text('标题', 4, 100),
+    township: z.enum(jurisdiction.townships.map((t) => t.code) as [string, ...string[]], { error: '请选择乡镇' }),
+    village: optional(40),
+    problemClass: z.enum(PROBLEM_CLASSES.map((c) => c.code) as [string, ...string[]], { error: '请选择问题类型' }),
+    partyKind: z.enum(['person', 'company', 'organisation'], { error: '请选择当事人类型' }),
+    partyName: text('当事人', 1, 60),
+    totalAreaMu: area('总面积'),
+    farmlandAreaMu: area('耕地面积'),
+    /** Repeatable enforcement steps: parallel lists of date, action and detail. */
+    stepDate: z.array(z.string()),
+    stepAction: z.array(z.string()),
+    stepDetail: z.array(z.string()),
+    outcome: z.enum(OUTCOMES.map((o) => o.code) as [string, ...string[]], { error: '请选择处理结果' }),
+    accountability: optional(1000),
+    body: text('正文', 20, 5000),
+    /** Public copies of the source report's photos, shown as "before". */
+    beforePhotoIds: z.array(z.string()),
+    afterPhotos: z.array(z.instanceof(File)).transform((files) => files.filter((f) => f.size > 0)),
+  })
+  .superRefine((v, ctx) => {
+    if (Number(v.farmlandAreaMu) > Number(v.totalAreaMu)) ctx.addIssue({ code: 'custom', path: ['farmlandAreaMu'], message: '耕地面积不能大于总面积' });
+    v.stepDate.forEach((d, i) => {
+      const action = (v.stepAction[i] ?? '').trim();
+      if (!d.trim() && !action) return;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d.trim())) ctx.addIssue({ code: 'custom', path: ['stepDate'], message: `第 ${i + 1} 个查处步骤的日期格式不对` });
+      if (!action) ctx.addIssue({ code: 'custom', path: ['stepAction'], message: `第 ${i + 1} 个查处步骤缺少名称` });
+    });
+  });
+
+export type NoticeDraftInput = z.output<typeof noticeDraftSchema>;
+
+export const noticeActSchema = z.object({
+  noticeId: z.string().regex(/^\d{1,18}$/),
+  reason: z.string().nullish().transform((s) => (s ?? '').trim().slice(0, 500)),
+});

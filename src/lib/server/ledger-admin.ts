@@ -1,0 +1,276 @@
+/**
+ * Ledger keepers' tools: import (CSV/XLSX items, GeoJSON polygons) as upload → preview → confirm,
+ * all-or-nothing; one-at-a-time edits; claiming (township) and verifying (ledger keeper)
+ * rectification as separate, dated, audited acts by different people.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { jurisdiction } from '../../config/jurisdiction.ts';
+import type { Database } from './database.ts';
+import type { StaffUser } from './auth.ts';
+import { recordAudit } from './audit.ts';
+import { clearPublicCache } from './cache.ts';
+import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { readLedgerFile, validateLedgerRecords, planLedgerImport, LedgerFileError, type ExistingItem, type ImportPlan, type RowError } from '../ledger-import.ts';
+import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
+import { parseMu } from '../mu.ts';
+import { chinaToday } from '../schemas/report.ts';
+import type { LngLat } from '../../config/types.ts';
+
+export const LEDGER_KEEPERS = ['ledger'] as const;
+const MAX_FILE = 10 * 1024 * 1024;
+
+function requireLedgerKeeper(user: StaffUser): void {
+  if (user.role !== 'ledger') throw new ReportAccessError('只有台账管理员可以进行这项操作');
+}
+
+async function existingItems(db: Kysely<Database>): Promise<Map<string, ExistingItem>> {
+  const rows = await db
+    .selectFrom('ledger_item')
+    .innerJoin('batch', 'batch.id', 'ledger_item.batch_id')
+    .select(['external_id', 'batch.code', 'township', 'village', 'total_area_mu', 'farmland_area_mu', 'permanent_basic', 'problem_class', 'measure', 'deadline'])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.external_id,
+      { externalId: r.external_id, batchCode: r.code, township: r.township, village: r.village, totalAreaMu: r.total_area_mu, farmlandAreaMu: r.farmland_area_mu, permanentBasic: r.permanent_basic, problemClass: r.problem_class, measure: r.measure, deadline: r.deadline },
+    ]),
+  );
+}
+
+export interface ItemsPreview {
+  kind: 'items';
+  fileError: string | null;
+  errors: RowError[];
+  plan: ImportPlan | null;
+}
+
+export interface GeometryPreview {
+  kind: 'geometry';
+  fileError: string | null;
+  result: GeometryFileResult;
+  matched: string[];
+  unmatched: string[];
+}
+
+async function computeItemsPreview(db: Kysely<Database>, bytes: Uint8Array, fileName: string): Promise<ItemsPreview> {
+  try {
+    const file = await readLedgerFile(bytes, fileName);
+    const batches = await db.selectFrom('batch').select(['code', 'name']).execute();
+    const { rows, errors } = validateLedgerRecords(file.records, { batches, townships: jurisdiction.townships });
+    const ctx = { batches, townships: jurisdiction.townships };
+    return { kind: 'items', fileError: null, errors, plan: planLedgerImport(rows, await existingItems(db), ctx) };
+  } catch (err) {
+    if (err instanceof LedgerFileError) return { kind: 'items', fileError: err.message, errors: [], plan: null };
+    throw err;
+  }
+}
+
+async function computeGeometryPreview(db: Kysely<Database>, bytes: Uint8Array): Promise<GeometryPreview> {
+  const result = parseGeometryFile(new TextDecoder('utf-8').decode(bytes));
+  const ids = result.features.map((f) => f.externalId);
+  const known = ids.length ? new Set((await db.selectFrom('ledger_item').select('external_id').where('external_id', 'in', ids).execute()).map((r) => r.external_id)) : new Set<string>();
+  return { kind: 'geometry', fileError: null, result, matched: ids.filter((i) => known.has(i)), unmatched: ids.filter((i) => !known.has(i)) };
+}
+
+/** Stores the uploaded file for preview; nothing in the ledger changes yet. */
+export async function uploadLedgerFile(db: Kysely<Database>, user: StaffUser, file: File, kind: 'items' | 'geometry'): Promise<string> {
+  requireLedgerKeeper(user);
+  if (file.size === 0) throw new WorkflowInputError(['请选择要导入的文件']);
+  if (file.size > MAX_FILE) throw new WorkflowInputError(['文件超过 10 MB，请分批导入']);
+  const bytes = Buffer.from(await file.arrayBuffer());
+  const { id } = await db
+    .insertInto('ledger_import')
+    .values({ kind, file_name: file.name.slice(0, 200), file_sha256: createHash('sha256').update(bytes).digest('hex'), file_bytes: bytes, uploaded_by: user.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function loadImport(db: Kysely<Database>, user: StaffUser, importId: string) {
+  requireLedgerKeeper(user);
+  if (!/^\d{1,18}$/.test(importId)) return null;
+  const row = await db
+    .selectFrom('ledger_import')
+    .innerJoin('staff_user', 'staff_user.id', 'ledger_import.uploaded_by')
+    .select(['ledger_import.id', 'kind', 'file_name', 'file_sha256', 'file_bytes', 'status', 'uploaded_at', 'confirmed_at', 'summary', 'staff_user.display_name as uploader'])
+    .where('ledger_import.id', '=', importId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const preview = row.kind === 'items' ? await computeItemsPreview(db, row.file_bytes, row.file_name) : await computeGeometryPreview(db, row.file_bytes);
+  return { ...row, preview };
+}
+
+/** Applies a previewed file in one transaction: every row or none. */
+export async function confirmImport(db: Kysely<Database>, user: StaffUser, importId: string): Promise<{ added: number; changed: number; unchanged: number }> {
+  requireLedgerKeeper(user);
+  const summary = await db.transaction().execute(async (trx) => {
+    const imp = await trx.selectFrom('ledger_import').selectAll().where('id', '=', importId).forUpdate().executeTakeFirst();
+    if (!imp) throw new ReportNotFoundError();
+    if (imp.status !== 'preview') throw new WorkflowInputError(['这个文件已经处理过了']);
+    let counts: { added: number; changed: number; unchanged: number };
+    if (imp.kind === 'items') {
+      const preview = await computeItemsPreview(trx, imp.file_bytes, imp.file_name);
+      if (preview.fileError || preview.errors.length || !preview.plan) throw new WorkflowInputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
+      const batchIds = new Map((await trx.selectFrom('batch').select(['id', 'code']).execute()).map((b) => [b.code, b.id]));
+      for (const row of [...preview.plan.added, ...preview.plan.changed.map((c) => c.row)]) {
+        const values = {
+          external_id: row.externalId, batch_id: batchIds.get(row.batchCode)!, township: row.township, village: row.village,
+          total_area_mu: row.totalAreaMu, farmland_area_mu: row.farmlandAreaMu, permanent_basic: row.permanentBasic,
+          problem_class: row.problemClass, measure: row.measure, deadline: row.deadline, is_demo: false, updated_at: new Date(),
+        };
+        await trx.insertInto('ledger_item').values(values).onConflict((oc) => oc.column('external_id').doUpdateSet({ ...values, external_id: undefined })).execute();
+      }
+      counts = { added: preview.plan.added.length, changed: preview.plan.changed.length, unchanged: preview.plan.unchanged.length };
+    } else {
+      const preview = await computeGeometryPreview(trx, imp.file_bytes);
+      if (preview.result.errors.length) throw new WorkflowInputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
+      for (const f of preview.result.features.filter((x) => preview.matched.includes(x.externalId))) {
+        await trx
+          .updateTable('ledger_item')
+          .set({ geometry: JSON.stringify(f.geometry), min_lng: f.bbox[0], min_lat: f.bbox[1], max_lng: f.bbox[2], max_lat: f.bbox[3], updated_at: new Date() })
+          .where('external_id', '=', f.externalId)
+          .execute();
+      }
+      counts = { added: 0, changed: preview.matched.length, unchanged: preview.unmatched.length };
+    }
+    await trx.updateTable('ledger_import').set({ status: 'confirmed', confirmed_at: new Date(), summary: JSON.stringify(counts) }).where('id', '=', importId).execute();
+    await recordAudit(trx, user, { action: imp.kind === 'items' ? 'ledger.import' : 'ledger.import_geometry', target: `import:${importId}`, after: { file: imp.file_name, sha256: imp.file_sha256, ...counts } });
+    return counts;
+  });
+  clearPublicCache();
+  return summary;
+}
+
+export async function discardImport(db: Kysely<Database>, user: StaffUser, importId: string): Promise<void> {
+  requireLedgerKeeper(user);
+  await db.updateTable('ledger_import').set({ status: 'discarded' }).where('id', '=', importId).where('status', '=', 'preview').execute();
+}
+
+export interface LedgerItemEdit {
+  village: string;
+  totalAreaMu: string;
+  farmlandAreaMu: string;
+  permanentBasic: boolean;
+  problemClass: string;
+  measure: string;
+  deadline: string;
+  reason: string;
+}
+
+export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, itemId: string, e: LedgerItemEdit): Promise<void> {
+  requireLedgerKeeper(user);
+  const problems: string[] = [];
+  let total = 0;
+  let farm = 0;
+  try {
+    total = parseMu(e.totalAreaMu);
+    farm = parseMu(e.farmlandAreaMu);
+    if (total < 0 || farm < 0) problems.push('面积不能为负数');
+    if (farm > total) problems.push('耕地面积不能大于总面积');
+  } catch {
+    problems.push('面积请填写数字，最多两位小数');
+  }
+  if (e.deadline && !/^\d{4}-\d{2}-\d{2}$/.test(e.deadline)) problems.push('整改期限格式应为 年-月-日');
+  if (!e.reason.trim()) problems.push('请填写修改原因');
+  if (problems.length) throw new WorkflowInputError(problems);
+  void total;
+  void farm;
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('ledger_item').select(['village', 'total_area_mu', 'farmland_area_mu', 'permanent_basic', 'problem_class', 'measure', 'deadline']).where('id', '=', itemId).forUpdate().executeTakeFirst();
+    if (!before) throw new ReportNotFoundError();
+    const after = { village: e.village.trim() || null, total_area_mu: e.totalAreaMu, farmland_area_mu: e.farmlandAreaMu, permanent_basic: e.permanentBasic, problem_class: e.problemClass, measure: e.measure || null, deadline: e.deadline || null };
+    await trx.updateTable('ledger_item').set({ ...after, updated_at: new Date() }).where('id', '=', itemId).execute();
+    await recordAudit(trx, user, { action: 'ledger.item_edited', target: `ledger:${itemId}`, before, after, reason: e.reason.trim() });
+  });
+  clearPublicCache();
+}
+
+/** The township says it has put the item right. Its own township's items only. */
+export async function claimRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
+  if (user.role !== 'township') throw new ReportAccessError('整改完成由乡镇核查员申报');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || on > chinaToday()) throw new WorkflowInputError(['请填写整改完成日期，不能晚于今天']);
+  await db.transaction().execute(async (trx) => {
+    const item = await trx.selectFrom('ledger_item').select(['township', 'claimed_rectified_on', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
+    if (!item) throw new ReportNotFoundError();
+    if (item.township !== user.township) throw new ReportAccessError('只能申报本乡镇的图斑');
+    if (item.verified_rectified_on) throw new WorkflowInputError(['该图斑已核验销号']);
+    await trx.updateTable('ledger_item').set({ claimed_rectified_on: on, claimed_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
+    await recordAudit(trx, user, { action: 'ledger.claimed', target: `ledger:${itemId}`, before: { claimed_rectified_on: item.claimed_rectified_on }, after: { claimed_rectified_on: on } });
+  });
+  clearPublicCache();
+}
+
+/** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
+export async function verifyRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
+  requireLedgerKeeper(user);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || on > chinaToday()) throw new WorkflowInputError(['请填写核验日期，不能晚于今天']);
+  await db.transaction().execute(async (trx) => {
+    const item = await trx.selectFrom('ledger_item').select(['claimed_rectified_on', 'claimed_by', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
+    if (!item) throw new ReportNotFoundError();
+    if (!item.claimed_rectified_on) throw new WorkflowInputError(['乡镇还没有申报整改完成，不能核验销号']);
+    if (item.claimed_by === user.id) throw new WorkflowInputError(['申报和核验不能是同一个人']);
+    if (on < item.claimed_rectified_on) throw new WorkflowInputError(['核验日期不能早于申报日期']);
+    await trx.updateTable('ledger_item').set({ verified_rectified_on: on, verified_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
+    await recordAudit(trx, user, { action: 'ledger.verified', target: `ledger:${itemId}`, before: { verified_rectified_on: item.verified_rectified_on }, after: { verified_rectified_on: on } });
+  });
+  clearPublicCache();
+}
+
+export interface LedgerMatch {
+  id: string;
+  externalId: string;
+  deadline: string | null;
+  inside: boolean;
+  distanceMetres: number;
+}
+
+/** Ledger patches that contain a point, or lie within `withinMetres` of it. */
+export async function findLedgerMatches(db: Kysely<Database>, point: LngLat, withinMetres = Number(process.env.LEDGER_MATCH_METRES ?? 100)): Promise<LedgerMatch[]> {
+  const dLat = withinMetres / 110_574;
+  const dLng = withinMetres / (111_320 * Math.cos((point[1] * Math.PI) / 180));
+  const rows = await db
+    .selectFrom('ledger_item')
+    .select(['id', 'external_id', 'deadline', 'geometry'])
+    .where('geometry', 'is not', null)
+    .where('min_lng', '<=', point[0] + dLng)
+    .where('max_lng', '>=', point[0] - dLng)
+    .where('min_lat', '<=', point[1] + dLat)
+    .where('max_lat', '>=', point[1] - dLat)
+    .limit(200)
+    .execute();
+  return rows
+    .map((r) => {
+      const d = distanceToGeometryMetres(point, r.geometry!);
+      return { id: r.id, externalId: r.external_id, deadline: r.deadline, inside: d === 0 && pointInGeometry(point, r.geometry!), distanceMetres: Math.round(d) };
+    })
+    .filter((m) => m.inside || m.distanceMetres <= withinMetres)
+    .sort((a, b) => a.distanceMetres - b.distanceMetres);
+}
+
+export interface LedgerListFilter {
+  batch?: string;
+  township?: string;
+  status?: 'open' | 'claimed' | 'verified';
+  q?: string;
+}
+
+export async function listLedgerItems(db: Kysely<Database>, f: LedgerListFilter, page: number, pageSize = 50) {
+  let q = db.selectFrom('ledger_item').innerJoin('batch', 'batch.id', 'ledger_item.batch_id');
+  if (f.batch) q = q.where('batch.code', '=', f.batch);
+  if (f.township) q = q.where('ledger_item.township', '=', f.township);
+  if (f.status === 'open') q = q.where('claimed_rectified_on', 'is', null);
+  if (f.status === 'claimed') q = q.where('claimed_rectified_on', 'is not', null).where('verified_rectified_on', 'is', null);
+  if (f.status === 'verified') q = q.where('verified_rectified_on', 'is not', null);
+  if (f.q) q = q.where('external_id', 'ilike', `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  const [rows, count] = await Promise.all([
+    q
+      .select(['ledger_item.id', 'external_id', 'batch.name as batch_name', 'township', 'village', 'total_area_mu', 'farmland_area_mu', 'problem_class', 'deadline', 'claimed_rectified_on', 'verified_rectified_on', 'is_demo', sql<boolean>`geometry is not null`.as('has_geometry')])
+      .orderBy('external_id')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}

@@ -1,0 +1,180 @@
+import ExcelJS from 'exceljs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/lib/server/db.ts';
+import { baseUrl, describeViolations, openPage, runAxe, useBrowser } from './browser.ts';
+
+const { browser } = useBrowser();
+const password = process.env.E2E_STAFF_PASSWORD ?? '';
+const db = createDb(process.env.E2E_DATABASE_URL!, { max: 1 });
+afterAll(() => db.destroy());
+
+async function signIn(page: Page, login: string): Promise<void> {
+  await page.goto(`${baseUrl}/staff/login/`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(/\/staff\//), page.click('form button[type=submit]')]);
+}
+
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  const v = await runAxe(page);
+  expect(v, describeViolations(v)).toEqual([]);
+}
+
+async function countyItems(): Promise<number> {
+  const json = await (await fetch(`${baseUrl}/progress/data.json`)).json();
+  return json.rows.filter((r: { township: string }) => r.township === '全县合计').reduce((s: number, r: { items: number }) => s + r.items, 0);
+}
+
+describe('ledger import from XLSX', () => {
+  it('previews added and changed items, writes nothing until confirmed, then /progress/ changes', async () => {
+    const existing = await db.selectFrom('ledger_item').select(['external_id', 'total_area_mu']).where('external_id', 'like', 'JS-WP-2022-07-%').orderBy('external_id').executeTakeFirstOrThrow();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('台账');
+    ws.addRow(['图斑编号', '批次', '乡镇', '村', '总面积（亩）', '耕地面积（亩）', '永久基本农田', '问题类型', '整改措施', '整改期限']);
+    ws.addRow(['E2E-NEW-001', '卫片执法 2022年度', '蔡村乡', '蔡村', 3.5, 1.25, '否', '乱占耕地建房', '拆除复垦', new Date(Date.UTC(2026, 11, 31))]);
+    ws.addRow([existing.external_id, '卫片执法 2022年度', '蔡村乡', '蔡村', Number(existing.total_area_mu) + 1, 0, '否', '硬化/堆放', '恢复耕种', '2026-12-31']);
+    const dir = mkdtempSync(path.join(tmpdir(), 'gd-xlsx-'));
+    const file = path.join(dir, '台账.xlsx');
+    writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+    const before = await countyItems();
+
+    const { page, close } = await openPage(browser(), '/staff/login/');
+    try {
+      await signIn(page, 'ledger');
+      await page.goto(`${baseUrl}/staff/ledger/`);
+      await expectNoAxeViolations(page);
+      await page.setInputFiles('#ledger-file', file);
+      await Promise.all([page.waitForURL(/\/staff\/ledger\/imports\/\d+\//), page.locator('#ledger-file').locator('xpath=ancestor::form').locator('button').click()]);
+      const preview = await page.locator('main').innerText();
+      expect(preview).toContain('新增 1 个，更新 1 个');
+      expect(preview).toContain('E2E-NEW-001');
+      await expectNoAxeViolations(page);
+      expect(await db.selectFrom('ledger_item').select('id').where('external_id', '=', 'E2E-NEW-001').executeTakeFirst()).toBeUndefined();
+      await Promise.all([page.waitForURL(/done=confirmed/), page.click('button:has-text("确认导入")')]);
+      expect(await page.locator('main').innerText()).toContain('已导入：新增 1，更新 1');
+    } finally {
+      await close();
+    }
+    const row = await db.selectFrom('ledger_item').select(['total_area_mu', 'farmland_area_mu']).where('external_id', '=', 'E2E-NEW-001').executeTakeFirstOrThrow();
+    expect(row).toEqual({ total_area_mu: '3.50', farmland_area_mu: '1.25' });
+    const deadline = Date.now() + 15_000;
+    let after = before;
+    while (after === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await countyItems();
+    }
+    expect(after).toBe(before + 1);
+  });
+});
+
+describe('a case notice from a closed report', () => {
+  it('is drafted by publicity, approved by a second member, and appears masked on /cases/ and in the feed', async () => {
+    const report = await db.selectFrom('report').select('id').where('status', '=', 'closed').orderBy('id').executeTakeFirstOrThrow();
+    const writer = await openPage(browser(), '/staff/login/');
+    let noticeUrl = '';
+    try {
+      await signIn(writer.page, 'publicity');
+      await writer.page.goto(`${baseUrl}/staff/reports/${report.id}/`);
+      await Promise.all([writer.page.waitForURL(/notices\/new/), writer.page.click('a:has-text("据此起草通报")')]);
+      const form = await writer.page.content();
+      expect(form).not.toContain('演示举报人');
+      expect(form).not.toContain('13800000000');
+      await writer.page.fill('#n-title', '稷峰镇村民赵铁柱违法占用耕地建房案');
+      await writer.page.check('#n-kind-person');
+      await writer.page.fill('#n-party', '赵铁柱');
+      await writer.page.fill('#n-total', '0.45');
+      await writer.page.fill('#n-farm', '0.45');
+      await writer.page.fill('#n-body', '经查，村民赵铁柱未经批准在耕地上建房，占用耕地0.45亩。赵铁柱已自行拆除并复耕。');
+      await expectNoAxeViolations(writer.page);
+      await Promise.all([writer.page.waitForURL(/\/staff\/notices\/\d+\/\?done=saved/), writer.page.click('form button:has-text("保存草稿并预览")')]);
+      noticeUrl = writer.page.url().replace(/\?.*$/, '');
+      const preview = await writer.page.locator('article[aria-label="公开预览"]').innerText();
+      expect(preview).toContain('赵某');
+      expect(preview).not.toContain('赵铁柱');
+      expect(await writer.page.locator('button:has-text("审核通过并发布")').count()).toBe(0);
+      await expectNoAxeViolations(writer.page);
+    } finally {
+      await writer.close();
+    }
+    const id = noticeUrl.match(/notices\/(\d+)\//)![1]!;
+    expect((await fetch(`${baseUrl}/cases/${id}/`)).status).toBe(404);
+
+    const approver = await openPage(browser(), '/staff/login/');
+    try {
+      await signIn(approver.page, 'publicity2');
+      await approver.page.goto(noticeUrl);
+      await Promise.all([approver.page.waitForURL(/done=published/), approver.page.click('button:has-text("审核通过并发布")')]);
+    } finally {
+      await approver.close();
+    }
+    const deadline = Date.now() + 15_000;
+    let list = '';
+    while (!list.includes(`/cases/${id}/`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      list = await (await fetch(`${baseUrl}/cases/`)).text();
+    }
+    expect(list).toContain(`/cases/${id}/`);
+    const page = await (await fetch(`${baseUrl}/cases/${id}/`)).text();
+    expect(page).toContain('赵某');
+    expect(page).not.toContain('赵铁柱');
+    const rss = await (await fetch(`${baseUrl}/cases/rss.xml`)).text();
+    expect(rss).toContain(`/cases/${id}/`);
+    expect(rss).not.toContain('赵铁柱');
+  });
+});
+
+describe('monthly bulletin', () => {
+  it('is frozen by one ledger keeper and published by a moderator, then listed publicly', async () => {
+    const keeper = await openPage(browser(), '/staff/login/');
+    try {
+      await signIn(keeper.page, 'ledger');
+      await keeper.page.goto(`${baseUrl}/staff/bulletins/`);
+      await Promise.all([keeper.page.waitForURL(/done=frozen/), keeper.page.click('button:has-text("按今天的数字生成通报")')]);
+      await expectNoAxeViolations(keeper.page);
+    } finally {
+      await keeper.close();
+    }
+    const draft = await db.selectFrom('bulletin').select('id').where('status', '=', 'draft').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const mod = await openPage(browser(), '/staff/login/');
+    try {
+      await signIn(mod.page, 'moderator');
+      await mod.page.goto(`${baseUrl}/staff/bulletins/`);
+      await Promise.all([mod.page.waitForURL(/done=published/), mod.page.click('button:has-text("审核发布")')]);
+    } finally {
+      await mod.close();
+    }
+    const pub = await openPage(browser(), `/progress/bulletins/${draft.id}/`);
+    try {
+      const text = await pub.page.locator('main').innerText();
+      expect(text).toContain('乡镇排名');
+      expect(text).toContain('落后于目标的乡镇');
+      await expectNoAxeViolations(pub.page);
+    } finally {
+      await pub.close();
+    }
+  });
+});
+
+describe('open data', () => {
+  it('documents and serves the aggregates, bulletins and notices without personal data', async () => {
+    const { page, close } = await openPage(browser(), '/open-data/');
+    try {
+      expect(await page.locator('main').innerText()).toContain('许可');
+      await expectNoAxeViolations(page);
+    } finally {
+      await close();
+    }
+    for (const f of ['notices.json', 'bulletins.json']) {
+      const json = await (await fetch(`${baseUrl}/open-data/${f}`)).json();
+      expect(json.licence).toContain('CC BY');
+      expect(json.fields).toBeTypeOf('object');
+      expect(JSON.stringify(json)).not.toMatch(/13800000000|演示举报人|lat|lng/);
+    }
+    const csv = await (await fetch(`${baseUrl}/open-data/notices.csv`)).text();
+    expect(csv.startsWith('\uFEFF"id"')).toBe(true);
+  });
+});
