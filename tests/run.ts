@@ -59,21 +59,23 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 buildIfNeeded();
-const resultsDir = path.join(projectRoot, '.data', 'test-results');
+const resultsDir = path.join(projectRoot, '.data', `test-results-${process.env.TEST_DB_PREFIX ?? 'default'}`);
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
 const server = await provideDatabase({
   name: 'postgres',
-  dataDir: '.data/postgres-test',
+  // Separate directories, ports and database names let several runs share a machine.
+  dataDir: process.env.EMBEDDED_PG_TEST_DIR ?? '.data/postgres-test',
   port: Number(process.env.EMBEDDED_PG_TEST_PORT ?? 54339),
   quiet: true,
 });
 console.log(server.embedded ? '测试数据库：内置 PostgreSQL' : `测试数据库：外部 PostgreSQL（${new URL(server.url).host}）`);
-const integrationUrl = withDatabase(server.url, 'gengdi_test_it');
-const e2eUrl = withDatabase(server.url, 'gengdi_test_e2e');
-await recreateDatabase(server.url, 'gengdi_test_it');
-await recreateDatabase(server.url, 'gengdi_test_e2e');
+const prefix = process.env.TEST_DB_PREFIX ?? 'gengdi_test';
+const integrationUrl = withDatabase(server.url, `${prefix}_it`);
+const e2eUrl = withDatabase(server.url, `${prefix}_e2e`);
+await recreateDatabase(server.url, `${prefix}_it`);
+await recreateDatabase(server.url, `${prefix}_e2e`);
 
 // The demo staff accounts of the e2e app all get this password, so browser tests can sign in.
 const e2eStaffPassword = 'Demo-pass-2026-e2e';

@@ -3,7 +3,7 @@
  * taken from filing to the public reply, identity kept from the township and revealed only by the
  * custodian with a reason, who may open which page, and axe on every staff page.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/lib/schemas/report.ts';
@@ -446,15 +446,23 @@ describe('staff sessions over HTTP', () => {
   const withCookie = (cookie: string, path: string) => fetch(baseUrl + path, { redirect: 'manual', headers: { Cookie: cookie } });
 
   it('signing out ends the session: the old cookie opens nothing afterwards', async () => {
-    const cookie = await signInHttp('moderator');
-    expect((await withCookie(cookie, '/staff/')).status).toBe(200);
-    const out = await fetch(`${baseUrl}/staff/?_action=staff.logout`, { method: 'POST', headers: { Origin: baseUrl, Cookie: cookie }, redirect: 'manual' });
-    expect(out.status).toBe(303);
-    expect(out.headers.get('location')).toBe('/staff/login/?signed_out=1');
-    expect(out.headers.getSetCookie().find((c) => c.startsWith('gd_session='))).toMatch(/Max-Age=0/i);
-    const after = await withCookie(cookie, '/staff/');
-    expect(after.status).toBe(303);
-    expect(after.headers.get('location')).toBe('/staff/login/?next=%2Fstaff%2F');
+    const { context, page } = await signInBrowser('moderator');
+    try {
+      const cookie = (await context.cookies()).find((c) => c.name === 'gd_session')!;
+      expect(cookie.httpOnly).toBe(true);
+      const header = `gd_session=${cookie.value}`;
+      expect((await withCookie(header, '/staff/')).status).toBe(200);
+      await Promise.all([page.waitForURL(`${baseUrl}/staff/login/?signed_out=1`), page.getByRole('button', { name: '退出登录' }).click()]);
+      expect(await page.locator('[role=status]').innerText()).toContain('您已安全退出');
+      expect((await context.cookies()).some((c) => c.name === 'gd_session')).toBe(false);
+      const after = await withCookie(header, '/staff/');
+      expect(after.status).toBe(303);
+      expect(after.headers.get('location')).toBe('/staff/login/?next=%2Fstaff%2F');
+      const { n } = await db.selectFrom('staff_session').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '=', createHash('sha256').update(cookie.value).digest('hex')).executeTakeFirstOrThrow();
+      expect(Number(n)).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('sign-in only ever sends the browser on to a staff page', async () => {
