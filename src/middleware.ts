@@ -3,7 +3,8 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
-import { getDb } from './lib/server/db.ts';
+import { getDb, isDatabaseUnavailable } from './lib/server/db.ts';
+import { pageCache } from './lib/server/page-cache.ts';
 
 /** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
 const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
@@ -25,8 +26,15 @@ const requestContext = defineMiddleware(async (context, next) => {
  * Astro always sends its error page (500.astro) with status 500. That page marks a database
  * outage with Retry-After; such a response is a temporary 503, which clients and proxies may retry.
  */
-const outageStatus = defineMiddleware(async (_context, next) => {
-  const response = await next();
+const outageStatus = defineMiddleware(async (context, next) => {
+  let response: Response;
+  try {
+    response = await next();
+  } catch (err) {
+    // An outage met before any page ran (e.g. checking a staff session) is the same 503.
+    if (isDatabaseUnavailable(err)) return context.rewrite('/unavailable/');
+    throw err;
+  }
   if (response.status === 500 && response.headers.has('Retry-After')) {
     return new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers: response.headers });
   }
@@ -88,7 +96,7 @@ const staffSession = defineMiddleware(async (context, next) => {
   context.locals.session = null;
   const token = context.cookies.get(SESSION_COOKIE)?.value;
   const staffArea = context.url.pathname.startsWith('/staff') || context.url.pathname.startsWith('/_actions/');
-  if (token && (staffArea || context.request.method === 'POST')) {
+  if (token && (staffArea || context.request.method === 'POST') && context.url.pathname !== '/unavailable/') {
     const result = await validateSessionToken(getDb(), token);
     if (result.session) {
       context.locals.user = result.user;
@@ -117,4 +125,6 @@ const staffForms = defineMiddleware(async (context, next) => {
   return response;
 });
 
-export const onRequest = sequence(outageStatus, requestContext, staffSession, reportForm, staffForms);
+// The page cache comes first: it stores public pages as the other middleware finished them
+// (and src/cli/serve.ts answers fresh copies before Astro runs at all).
+export const onRequest = sequence(pageCache, outageStatus, requestContext, staffSession, reportForm, staffForms);

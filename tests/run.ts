@@ -9,27 +9,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { recreateDatabase } from '../db/embedded.ts';
 import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
 import { provideDatabase } from '../src/cli/database.ts';
+import { freePort } from './e2e/app-process.ts';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

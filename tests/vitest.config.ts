@@ -1,9 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
-/** Three tiers, run together by `npm test` (tests/run.ts provides the databases and the app). */
+/**
+ * Three tiers, run together by `npm test` (tests/run.ts provides the databases and the app). A
+ * fourth, `hostile` (tests/hostile/: sqlmap, the whole hostile corpus, big bodies), exists only
+ * when GD_HOSTILE=1, which `npm run test:hostile` sets: plain `npm test` never runs it.
+ */
+const hostile = process.env.GD_HOSTILE === '1'
+  ? [{
+      test: {
+        name: 'hostile',
+        include: ['tests/hostile/**/*.test.ts'],
+        fileParallelism: false,
+        testTimeout: 1_800_000,
+        hookTimeout: 300_000,
+      },
+    }]
+  : [];
+
 export default defineConfig({
   test: {
     projects: [
+      ...hostile,
       {
         test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
       },

@@ -1,22 +1,29 @@
 /**
  * Serves the built app with @astrojs/node's handler inside our own HTTP server, so that the
- * base security headers reach every response (see security-headers.ts). HOST and PORT behave as
- * in @astrojs/node standalone.
+ * base security headers reach every response (see security-headers.ts), and so that fresh copies
+ * of public pages are answered from the page cache before Astro's per-request work (page-cache.ts).
+ * HOST and PORT behave as in @astrojs/node standalone.
  */
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BASE_HEADERS } from '../lib/server/security-headers.ts';
+import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export async function servePortal(): Promise<http.Server> {
   process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-  const entry = pathToFileURL(path.join(projectRoot, 'dist', 'server', 'entry.mjs')).href;
+  // DIST_DIR serves a copy of a build kept elsewhere (the fault tests keep a snapshot, so that a
+  // rebuild of dist/ while they run cannot swap the code under a running or restarted app).
+  const dist = process.env.DIST_DIR ? path.resolve(projectRoot, process.env.DIST_DIR) : path.join(projectRoot, 'dist');
+  const entry = pathToFileURL(path.join(dist, 'server', 'entry.mjs')).href;
   const { handler } = (await import(entry)) as { handler: Handler };
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
+    // A fresh copy of a public page (stored by the page-cache middleware) goes out without Astro.
+    if (replayCachedPage(req, res)) return;
     handler(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive

@@ -14,7 +14,10 @@ import { ensureLocalSecrets } from './local-secrets.ts';
 import { servePortal } from './serve.ts';
 import { provideDatabase } from './database.ts';
 
-buildIfNeeded();
+// SKIP_BUILD=1 serves the build as it is: a supervisor (or the fault tests) that restarts the app
+// must not have a restart wait for, or be broken by, a build of sources edited in the meantime.
+// DIST_DIR (a build kept elsewhere, see serve.ts) implies it.
+if (process.env.SKIP_BUILD !== '1' && !process.env.DIST_DIR) buildIfNeeded();
 ensureLocalSecrets();
 
 const database = await provideDatabase({

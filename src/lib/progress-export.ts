@@ -41,7 +41,8 @@ export function flattenProgress(report: ProgressReport): ProgressRow[] {
   );
 }
 
-function csvCell(value: string | number | boolean | null): string {
+/** One quoted CSV cell; text a spreadsheet would run as a formula is neutralised. */
+export function csvCell(value: string | number | boolean | null): string {
   const text = value === null ? '' : String(value);
   // Quote always; neutralise spreadsheet formulas in text cells.
   const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;

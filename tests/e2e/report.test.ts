@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LngLat } from '../../src/config/types.ts';
@@ -209,7 +210,10 @@ describe('reporting with JavaScript on a phone', () => {
 
       const shown = (await page.textContent('#receipt-code'))!.trim();
       expect(shown).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}-[0-9A-HJKMNP-TV-Z]{2}$/);
-      expect(await page.locator('button[data-copy="receipt-code"]').isVisible()).toBe(true);
+      await o.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+      await page.click('button[data-copy="receipt-code"]');
+      await expect.poll(() => page.textContent('[data-copy-status]')).toContain('已复制');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
       expect(await page.evaluate(() => localStorage.getItem('gengdi-report-draft'))).toBeNull();
       await axeClean(page, 'the receipt page');
       expect(o.problems).toEqual([]);
@@ -393,6 +397,41 @@ describe('a submission with mistakes', () => {
     }
   });
 
+  it('without JavaScript: keeps the chosen problem class, village, coordinate source and consent when only the date is wrong', async () => {
+    const o = await open('/report/', { javaScriptEnabled: false });
+    try {
+      const { page } = o;
+      await fillBasics(page);
+      await page.check('#problem_class-lake');
+      await page.selectOption('#township', 'huayu');
+      await page.selectOption('#village', '北位村');
+      await page.click('[data-coordinates] summary');
+      await page.fill('#lat', '35.5707');
+      await page.fill('#lng', '110.9110');
+      await page.check('#coord_system-gcj02');
+      const tomorrow = new Date(Date.parse(`${chinaToday()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      await page.fill('#seen_on', tomorrow);
+      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('[data-submit]')]);
+      expect(res.status()).toBe(400);
+      await page.waitForLoadState('load');
+      expect(await page.textContent('#error-summary')).toContain('发现日期不能晚于今天');
+      expect(await page.locator('#error-summary a').count()).toBe(2); // the date, and the reminder to choose photos again
+      expect(await page.isChecked('#problem_class-lake')).toBe(true);
+      expect(await page.inputValue('#township')).toBe('huayu');
+      expect(await page.inputValue('#village')).toBe('北位村');
+      expect(await page.inputValue('#lat')).toBe('35.5707');
+      expect(await page.inputValue('#lng')).toBe('110.9110');
+      expect(await page.isChecked('#coord_system-gcj02')).toBe(true);
+      expect(await page.isChecked('#consent')).toBe(true);
+      expect(await page.inputValue('#seen_on')).toBe(tomorrow);
+      expect(await page.inputValue('#name')).toBe('王小明');
+      // The honeypot is never echoed back.
+      expect(await page.inputValue('#website')).toBe('');
+    } finally {
+      await o.context.close();
+    }
+  });
+
   it('renders the server-side error state with no accessibility violations', async () => {
     // axe needs scripts, so here only the page's own script is kept away: the form then posts as it does without JavaScript.
     const o = await open('/report/', { ...PHONE });
@@ -475,6 +514,9 @@ describe('a retried submission', () => {
     expect(second).toBe(first);
     const rows = await db.selectFrom('report').select(['id', 'photo_count']).where('receipt_hash', '=', hashReceiptCode(first!)).execute();
     expect(rows).toHaveLength(1);
+    // Only the hash is stored: the code itself is in no column of the report.
+    const { rows: dump } = await sql<{ text: string }>`select row_to_json(r)::text as text from report r where id = ${rows[0]!.id}`.execute(db);
+    expect(dump[0]!.text).not.toContain(first!);
     expect(rows[0]!.photo_count).toBe(1);
     expect(await db.selectFrom('report_photo').select('id').where('report_id', '=', rows[0]!.id).execute()).toHaveLength(1);
 

@@ -245,6 +245,11 @@ describe('a citizen report from filing to the public reply', () => {
       const res = await get(path, 'township-xishe');
       expect(res.status, path).toBe(200);
       const body = Buffer.from(await res.arrayBuffer());
+      if (path.startsWith('/staff/photos/')) {
+        // The public copy: no camera make, no GPS (the citizen's original had both).
+        expect(res.headers.get('content-type')).toMatch(/^image\//);
+        expect(body.includes(Buffer.from('TestPhone'))).toBe(false);
+      }
       for (const secret of [CITIZEN.name, CITIZEN.phone, '136 9876 5432', '136-9876-5432']) {
         expect(body.includes(Buffer.from(secret)), `${secret} in ${path}`).toBe(false);
       }
@@ -364,7 +369,7 @@ describe('staff actions that are refused', () => {
     const html = await form.text();
     expect(html).toContain('刚才的操作没有执行');
     expect(html).toContain(`name="next" value="/staff/reports/${id}/"`);
-    for (const [name, fields] of Object.entries({
+    for (const [name, fields] of Object.entries<Record<string, string>>({
       'staff.reply': { reportId: id, text: '冒充的答复' },
       'staff.reveal': { reportId: id, reason: '冒充的理由' },
       'staff.createUser': { login: 'intruder', displayName: '入侵者', role: 'admin', township: '', password: 'Intruder-pass-1' },

@@ -225,6 +225,40 @@ describe('duplicate reports', () => {
     expect(notes.at(-1)).toBe(reply);
   });
 
+  it('duplicates always point at the report that will be closed, so its one reply reaches every duplicate', async () => {
+    const moderator = await insertUser(db, 'moderator');
+    const original = await insertReport(db, { status: 'rectifying' });
+    const first = await insertReport(db);
+    const second = await insertReport(db);
+    await performWorkflowAction(db, moderator, first, 'markDuplicate', { originalReportId: original });
+    await performWorkflowAction(db, moderator, second, 'markDuplicate', { originalReportId: first });
+    expect((await report(second)).duplicate_of).toBe(original);
+    // And when an original with duplicates turns out to repeat another report, its duplicates follow it.
+    const earlier = await insertReport(db, { status: 'rectifying' });
+    const accepted = await insertReport(db, { status: 'accepted' });
+    const third = await insertReport(db);
+    await performWorkflowAction(db, moderator, third, 'markDuplicate', { originalReportId: accepted });
+    await performWorkflowAction(db, moderator, accepted, 'markDuplicate', { originalReportId: earlier });
+    expect((await report(third)).duplicate_of).toBe(earlier);
+    await performWorkflowAction(db, moderator, earlier, 'close', { publicReply: '已恢复耕种。' });
+    for (const id of [accepted, third]) expect((await events(id)).at(-1), id).toEqual({ state: 'closed', public_note: '已恢复耕种。' });
+
+    await performWorkflowAction(db, moderator, original, 'close', { publicReply: '已拆除复耕。' });
+    for (const id of [first, second]) expect((await events(id)).at(-1), id).toEqual({ state: 'closed', public_note: '已拆除复耕。' });
+  });
+
+  it('reopening a duplicate makes it a report of its own again', async () => {
+    const moderator = await insertUser(db, 'moderator');
+    const original = await insertReport(db, { status: 'rectifying' });
+    const duplicate = await insertReport(db);
+    await performWorkflowAction(db, moderator, duplicate, 'markDuplicate', { originalReportId: original });
+    await performWorkflowAction(db, moderator, duplicate, 'reopen', { reason: '核实后是另一块地' });
+    expect(await report(duplicate)).toMatchObject({ status: 'accepted', duplicate_of: null, closed_at: null });
+    // The original's reply is no longer this report's reply.
+    await performWorkflowAction(db, moderator, original, 'close', { publicReply: '已拆除复耕。' });
+    expect((await events(duplicate)).map((e) => e.public_note)).not.toContain('已拆除复耕。');
+  });
+
   it('a report cannot be a duplicate of itself or of a report that does not exist', async () => {
     const moderator = await insertUser(db, 'moderator');
     const id = await insertReport(db);

@@ -2,14 +2,18 @@
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import { OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
+import { hasControlChars, isRealIsoDate } from './text-safety.ts';
 
+const UNREADABLE = '里有无法识别的字符（如控制字符），请删除后重新输入';
 const text = (label: string, min: number, max: number) =>
   z
     .string({ error: `请填写${label}` })
     .transform((s) => s.replace(/\r\n?/g, '\n').trim())
     .refine((s) => [...s].length >= min, { error: `请填写${label}` })
-    .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` });
-const optional = (max: number) => z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max));
+    .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` })
+    .refine((s) => !hasControlChars(s), { error: `${label}${UNREADABLE}` });
+const optional = (max: number) =>
+  z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max)).refine((s) => !hasControlChars(s), { error: `填写的内容${UNREADABLE}` });
 const area = (label: string) =>
   z
     .string({ error: `请填写${label}` })
@@ -37,15 +41,18 @@ export const noticeDraftSchema = z
     body: text('正文', 20, 5000),
     /** Public copies of the source report's photos, shown as "before". */
     beforePhotoIds: z.array(z.string()),
-    afterPhotos: z.array(z.instanceof(File)).transform((files) => files.filter((f) => f.size > 0)),
+    afterPhotos: z.array(z.instanceof(File, { error: '照片上传格式不对，请重新选择照片' })).transform((files) => files.filter((f) => f.size > 0)),
   })
   .superRefine((v, ctx) => {
     if (Number(v.farmlandAreaMu) > Number(v.totalAreaMu)) ctx.addIssue({ code: 'custom', path: ['farmlandAreaMu'], message: '耕地面积不能大于总面积' });
     v.stepDate.forEach((d, i) => {
       const action = (v.stepAction[i] ?? '').trim();
       if (!d.trim() && !action) return;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(d.trim())) ctx.addIssue({ code: 'custom', path: ['stepDate'], message: `第 ${i + 1} 个查处步骤的日期格式不对` });
+      // A day that exists: the notice pages format it, and 2026-99-99 would break them (a 500).
+      if (!isRealIsoDate(d.trim())) ctx.addIssue({ code: 'custom', path: ['stepDate'], message: `第 ${i + 1} 个查处步骤的日期格式不对` });
       if (!action) ctx.addIssue({ code: 'custom', path: ['stepAction'], message: `第 ${i + 1} 个查处步骤缺少名称` });
+      // Steps are stored as jsonb, which cannot hold NUL at all.
+      if (hasControlChars(action) || hasControlChars(v.stepDetail[i] ?? '')) ctx.addIssue({ code: 'custom', path: ['stepAction'], message: `第 ${i + 1} 个查处步骤${UNREADABLE}` });
     });
   });
 
@@ -53,5 +60,5 @@ export type NoticeDraftInput = z.output<typeof noticeDraftSchema>;
 
 export const noticeActSchema = z.object({
   noticeId: z.string().regex(/^\d{1,18}$/),
-  reason: z.string().nullish().transform((s) => (s ?? '').trim().slice(0, 500)),
+  reason: z.string().nullish().transform((s) => (s ?? '').trim().slice(0, 500)).refine((s) => !hasControlChars(s), { error: `理由${UNREADABLE}` }),
 });

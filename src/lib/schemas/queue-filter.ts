@@ -3,8 +3,10 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import { PROBLEM_CLASSES } from '../taxonomy.ts';
 import { REPORT_STATES } from '../workflow.ts';
 import type { QueueFilter } from '../server/queue.ts';
+import { isRealIsoDate } from './text-safety.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+// Only a day that exists: 2026-13-45 would otherwise reach PostgreSQL as an invalid timestamp (a 500).
+const date = z.string().refine(isRealIsoDate).optional().catch(undefined);
 
 /** Query string of the staff queue. Unknown values are ignored, so a stale link still works. */
 const schema = z.object({

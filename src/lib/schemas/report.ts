@@ -50,8 +50,17 @@ const coordinate = (label: string) =>
     .refine((s) => s === '' || /^-?\d{1,3}(\.\d{1,10})?$/.test(s), { error: `${label}请填写数字，例如 35.6012` });
 
 // Not optional(): Astro reads a field as a list (getAll) only when the schema starts with an array.
+// A "photos" part without a file name arrives as text, not a File: an empty one is an empty file
+// input (some clients send it so), anything else cannot be a photo. Either way the answer is ours,
+// in Chinese, not the validator's "expected File, received string".
 const photosSchema = z
-  .array(z.instanceof(File))
+  .array(z.union([z.instanceof(File), z.string()]))
+  .transform((items, ctx) => {
+    if (items.some((i) => typeof i === 'string' && i !== '')) {
+      ctx.addIssue({ code: 'custom', message: '照片没有作为文件上传，请重新选择照片后再提交。' });
+    }
+    return items.filter((i): i is File => i instanceof File);
+  })
   .transform((files) => files.filter((f) => f.size > 0 || f.name !== ''))
   .refine((files) => files.length <= PHOTO_LIMITS.maxFiles, { error: `最多上传 ${PHOTO_LIMITS.maxFiles} 张照片` })
   .transform(async (files, ctx): Promise<ProcessedPhoto[]> => {

@@ -1,12 +1,16 @@
 /** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
 import { WORKFLOW_ACTIONS } from '../workflow.ts';
+import { hasControlChars } from './text-safety.ts';
 
-const text = (max: number) => z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max));
+const UNREADABLE = '填写的内容里有无法识别的字符（如控制字符），请删除后重新输入';
+// Refused, not stripped: NUL cannot be stored in PostgreSQL, and a silently changed text is worse than a clear error.
+const text = (max: number) =>
+  z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max)).refine((s) => !hasControlChars(s), { error: UNREADABLE });
 const id = z.string({ error: '缺少举报编号' }).regex(/^\d{1,18}$/, { error: '举报编号无效' });
 
 export const loginSchema = z.object({
-  login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64),
+  login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
   password: z.string({ error: '请填写密码' }).min(1, { error: '请填写密码' }).max(200),
   /** Where to go after signing in; only staff paths are honoured. */
   next: text(200),
@@ -16,7 +20,8 @@ export const workflowSchema = z.object({
   reportId: id,
   action: z.enum(WORKFLOW_ACTIONS, { error: '未知的办理操作' }),
   refusalReason: text(64),
-  originalReportId: text(20),
+  // A bigint: twenty digits would reach PostgreSQL as an out-of-range value (a 500).
+  originalReportId: text(20).refine((s) => s === '' || /^\d{1,18}$/.test(s), { error: '原举报编号无效' }),
   township: text(32),
   /** 'yes' | 'no' for recordVerification. */
   found: z.enum(['yes', 'no']).nullish(),
@@ -26,7 +31,7 @@ export const workflowSchema = z.object({
   publicReply: text(2000),
   reason: text(1000),
   /** Verification photos from the township officer. */
-  photos: z.array(z.instanceof(File)).transform((files) => files.filter((f) => f.size > 0)),
+  photos: z.array(z.instanceof(File, { error: '照片上传格式不对，请重新选择照片' })).transform((files) => files.filter((f) => f.size > 0)),
 });
 
 export const reportTextSchema = z.object({
@@ -59,8 +64,8 @@ export const changePasswordSchema = z.object({
 }).refine((v) => v.next === v.confirm, { path: ['confirm'], error: '两次填写的新密码不一致' });
 
 export const createUserSchema = z.object({
-  login: z.string({ error: '请填写登录名' }).max(64),
-  displayName: z.string({ error: '请填写姓名' }).max(40),
+  login: z.string({ error: '请填写登录名' }).max(64).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
+  displayName: z.string({ error: '请填写姓名' }).max(40).refine((s) => !hasControlChars(s), { error: '姓名里有无法识别的字符' }),
   role: z.string({ error: '请选择角色' }).max(20),
   township: text(32),
   password: z.string({ error: '请填写初始密码' }).max(200),

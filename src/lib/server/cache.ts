@@ -3,10 +3,23 @@
  * key per interval, and a change in the database still shows within PUBLIC_CACHE_SECONDS
  * (30 s by default, well inside the one-minute promise). Concurrent misses share one load.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface Entry {
   expires: number;
   value: Promise<unknown>;
+}
+
+/**
+ * While a page renders inside `cacheReads.run({ expires }, …)` (the page cache, page-cache.ts),
+ * every cached() read lowers `expires` to the expiry of the data it returned, so a cached page
+ * never outlives the data it shows: caching whole pages does not add to the staleness.
+ */
+export const cacheReads = new AsyncLocalStorage<{ expires: number }>();
+
+function noteRead(expires: number): void {
+  const scope = cacheReads.getStore();
+  if (scope && expires < scope.expires) scope.expires = expires;
 }
 
 const entries = new Map<string, Entry>();
@@ -20,9 +33,14 @@ export function publicCacheSeconds(): number {
 export function cached<T>(key: string, load: () => Promise<T>, ttlSeconds = publicCacheSeconds()): Promise<T> {
   const now = Date.now();
   const hit = entries.get(key);
-  if (hit && hit.expires > now) return hit.value as Promise<T>;
+  if (hit && hit.expires > now) {
+    noteRead(hit.expires);
+    return hit.value as Promise<T>;
+  }
   const value = load();
-  entries.set(key, { expires: now + ttlSeconds * 1000, value });
+  const expires = now + ttlSeconds * 1000;
+  entries.set(key, { expires, value });
+  noteRead(expires);
   // A failed load must not be served from the cache.
   value.catch(() => {
     if (entries.get(key)?.value === value) entries.delete(key);

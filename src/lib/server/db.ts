@@ -15,8 +15,17 @@ export function createDb(connectionString: string, options: { max?: number } = {
     idleTimeoutMillis: 30_000,
     application_name: 'gengdi-shouhu',
   });
-  // An idle client losing its server (restart, failover) must not crash the process.
-  pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+  // A connection losing its server (restart, failover, admin shutdown) must not crash the
+  // process. pg emits 'error' on the Client itself; the pool listens only while the client is idle,
+  // so an error arriving while a request holds the client (between two queries of a transaction,
+  // or as PostgreSQL's "terminating connection" notice) was an unhandled 'error' event that killed
+  // the app. Each client gets a listener of its own for its whole life: the query in flight, if
+  // any, still fails with the error, and the broken client is dropped when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => console.error('[db] connection lost:', err.message));
+  });
+  // Idle clients' errors reach the pool too; the client's own listener has logged them already.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -38,7 +47,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (!e) return false;
   const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300'];
   if (e.code && codes.includes(e.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting|shutting) up/i.test(
+  // The last two: a query on a client whose connection broke while a request held it.
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting|shutting) up|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i.test(
     e.message ?? '',
   );
 }

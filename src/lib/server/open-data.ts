@@ -8,6 +8,7 @@ import { findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { formatRate } from '../progress.ts';
 import { formatMuFixed } from '../mu.ts';
+import { csvCell } from '../progress-export.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 
 export interface Dataset {
@@ -59,12 +60,6 @@ export async function bulletinsDataset(db: Kysely<Database>): Promise<Dataset> {
       ),
     ),
   };
-}
-
-function csvCell(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
-  const safe = typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
 }
 
 export function datasetCsv(d: Dataset): string {

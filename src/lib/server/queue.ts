@@ -102,7 +102,27 @@ export async function listQueue(
   return { rows: page, next: lastRow ? { submittedAt: lastRow.cursor_at, id: lastRow.id } : null };
 }
 
+/** report_count (migration 0005): per-status numbers kept by triggers, so the counts need not read the table. */
+interface CountsDatabase {
+  report_count: { status: string; township: string; problem_class: string; assigned_township: string; has_photos: boolean; slot: number; n: string };
+}
+
 export async function countByStatus(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number>> {
+  // Filters on dates and deadlines are not in report_count: those count the matching rows.
+  if (!filter.overdue && !filter.from && !filter.to) {
+    let q = (db as unknown as Kysely<CountsDatabase>).selectFrom('report_count');
+    if (user.role === 'township') q = q.where('assigned_township', '=', user.township ?? '-');
+    if (user.role === 'publicity') q = q.where('status', '=', 'closed');
+    if (filter.problemClass) q = q.where('problem_class', '=', filter.problemClass);
+    if (filter.township) q = q.where('township', '=', filter.township);
+    if (filter.hasPhotos) q = q.where('has_photos', '=', true);
+    const counted = await q
+      .select((eb) => ['status', eb.fn.sum<string>('n').as('n')])
+      .groupBy('status')
+      .having((eb) => eb.fn.sum('n'), '>', 0)
+      .execute();
+    return Object.fromEntries(counted.map((r) => [r.status, Number(r.n)]));
+  }
   const rows = await scoped(db, user, filter)
     .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
     .groupBy('status')

@@ -13,9 +13,23 @@ export interface RateRule {
   windowSeconds: number;
 }
 
+/**
+ * A positive whole number from the environment, or the default. Only the report limits can be
+ * changed this way: load tests and benchmarks send every report from one address and raise them
+ * (REPORT_RATE_PER_HOUR, REPORT_RATE_PER_DAY); a deployment has no reason to.
+ */
+function limitFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (Number.isSafeInteger(n) && n > 0) return n;
+  console.warn(`[rate-limit] ${name}=${JSON.stringify(raw)} is not a positive whole number; using ${fallback}`);
+  return fallback;
+}
+
 export const RATE_RULES = {
-  reportPerHour: { bucket: 'report-h', limit: 5, windowSeconds: 3600 },
-  reportPerDay: { bucket: 'report-d', limit: 20, windowSeconds: 86_400 },
+  reportPerHour: { bucket: 'report-h', limit: limitFromEnv('REPORT_RATE_PER_HOUR', 5), windowSeconds: 3600 },
+  reportPerDay: { bucket: 'report-d', limit: limitFromEnv('REPORT_RATE_PER_DAY', 20), windowSeconds: 86_400 },
   track: { bucket: 'track', limit: 20, windowSeconds: 600 },
   /** Failed sign-ins per account, and per client across accounts. */
   loginAccount: { bucket: 'login-a', limit: 5, windowSeconds: 900 },
@@ -50,19 +64,17 @@ export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: st
   return { allowed: row.hits <= rule.limit, retryAfterSeconds };
 }
 
-/** Whether a key is already over a rule, without counting a hit (for failures-only limits). */
-export async function peekRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<RateDecision> {
+/** Takes back one hit in the current window (an attempt that turned out not to count). */
+export async function refundRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<void> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-  const row = await db
-    .selectFrom('rate_limit')
-    .select('hits')
+  await db
+    .updateTable('rate_limit')
+    .set({ hits: sql`greatest(hits - 1, 0)` })
     .where('bucket', '=', rule.bucket)
     .where('key', '=', key)
     .where('window_start', '=', windowStart)
-    .executeTakeFirst();
-  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
-  return { allowed: (row?.hits ?? 0) < rule.limit, retryAfterSeconds };
+    .execute();
 }
 
 /** Checks several rules at once; the longest wait wins. */

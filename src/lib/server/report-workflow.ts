@@ -104,6 +104,8 @@ export async function performWorkflowAction(
       case 'reopen':
         deadline = deadlineFor('decide', today).date;
         patch.closed_at = null;
+        // A reopened duplicate is handled on its own: the original's reply is no longer its reply.
+        if (action === 'reopen') patch.duplicate_of = null;
         break;
       case 'refuse':
         patch.refusal_reason = input.refusalReason!;
@@ -130,8 +132,14 @@ export async function performWorkflowAction(
         deadline = null;
         break;
       case 'markDuplicate': {
-        const original = await trx.selectFrom('report').select(['id', 'status', 'public_reply']).where('id', '=', input.originalReportId!).executeTakeFirst();
+        const named = await trx.selectFrom('report').select(['id', 'duplicate_of']).where('id', '=', input.originalReportId!).executeTakeFirst();
+        // A duplicate of a duplicate joins the first report, which is the one that will be closed
+        // with a reply. Links stay one step deep: an original is never itself a duplicate, because
+        // its own duplicates move along when it becomes one (below).
+        const originalId = named?.duplicate_of ?? named?.id;
+        const original = originalId ? await trx.selectFrom('report').select(['id', 'status', 'public_reply']).where('id', '=', originalId).executeTakeFirst() : undefined;
         if (!original || original.id === report.id) throw new WorkflowInputError(['原举报编号不存在']);
+        await trx.updateTable('report').set({ duplicate_of: original.id }).where('duplicate_of', '=', report.id).execute();
         patch.duplicate_of = original.id;
         // Already closed: its public reply is this report's reply too, now (closing will not come again).
         if (original.status === 'closed' && original.public_reply) closedOriginalReply = original.public_reply;

@@ -7,7 +7,7 @@ import type { Database } from './database.ts';
 import type { ValidReport } from '../schemas/report.ts';
 import { resolveLocation } from '../schemas/report.ts';
 import { encryptField } from './field-crypto.ts';
-import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
+import { postgresPhotoStore, storeReportPhoto, type PhotoStore } from './photo-store.ts';
 
 export interface IntakeKeys {
   idempotencyKey: string;
@@ -82,29 +82,7 @@ export async function submitReport(
     }
 
     for (const [position, photo] of report.photos.entries()) {
-      const originalKey = await store.put(trx, { bytes: photo.original, mime: photo.originalMime, sha256: photo.sha256 });
-      const publicKey = await store.put(trx, {
-        bytes: photo.publicCopy,
-        mime: photo.publicMime,
-        sha256: createHash('sha256').update(photo.publicCopy).digest('hex'),
-      });
-      await trx
-        .insertInto('report_photo')
-        .values({
-          report_id: inserted.id,
-          position,
-          original_key: originalKey,
-          original_sha256: photo.sha256,
-          original_mime: photo.originalMime,
-          original_size: photo.original.length,
-          public_key: publicKey,
-          public_width: photo.publicWidth,
-          public_height: photo.publicHeight,
-          exif_taken_at: photo.exif.takenAt,
-          exif_lng: photo.exif.lngLat?.[0] ?? null,
-          exif_lat: photo.exif.lngLat?.[1] ?? null,
-        })
-        .execute();
+      await storeReportPhoto(trx, store, { reportId: inserted.id, position, addedBy: 'citizen' }, photo);
     }
     await trx.insertInto('report_event').values({ report_id: inserted.id, state: 'submitted' }).execute();
     return { status: 'created', reportId: inserted.id };

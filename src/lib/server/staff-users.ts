@@ -10,7 +10,7 @@ import {
   passwordProblem, verifyPassword, type Session, type StaffUser,
 } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { hitRateLimit, peekRateLimit, RATE_RULES } from './rate-limit.ts';
+import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
 import { STAFF_ROLES, type StaffRole } from '../workflow.ts';
 import { WorkflowInputError } from './report-workflow.ts';
 
@@ -21,12 +21,15 @@ export type SignInResult =
 const WRONG = '账号或密码不正确';
 
 /**
- * Failed attempts are limited per account (5 per 15 minutes) and per client (20 per 15 minutes);
- * successful sign-ins are not counted, so a colleague's typo cannot lock anyone out for long.
+ * Failed attempts are limited per account (5 per 15 minutes) and per client (20 per 15 minutes).
+ * Every attempt is counted atomically before the password is checked, so a burst of parallel
+ * guesses cannot slip past the limit; a successful sign-in then takes its count back, so a
+ * colleague's typo cannot lock anyone out for long.
  */
 export async function signIn(db: Kysely<Database>, login: string, password: string, clientKey: string): Promise<SignInResult> {
   const account = login.trim().toLowerCase().slice(0, 64);
-  const limits = await Promise.all([peekRateLimit(db, RATE_RULES.loginAccount, account), peekRateLimit(db, RATE_RULES.loginClient, clientKey)]);
+  const rules = [[RATE_RULES.loginAccount, account], [RATE_RULES.loginClient, clientKey]] as const;
+  const limits = await Promise.all(rules.map(([rule, key]) => hitRateLimit(db, rule, key)));
   const blocked = limits.find((l) => !l.allowed);
   if (blocked) {
     return { ok: false, status: 429, message: `登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。` };
@@ -34,10 +37,10 @@ export async function signIn(db: Kysely<Database>, login: string, password: stri
   const row = await findUserByLogin(db, account);
   const valid = row ? row.active && (await verifyPassword(row.password_hash, password)) : (await burnPasswordCheck(password), false);
   if (!row || !valid) {
-    await Promise.all([hitRateLimit(db, RATE_RULES.loginAccount, account), hitRateLimit(db, RATE_RULES.loginClient, clientKey)]);
     await recordAudit(db, null, { action: 'auth.login_failed', target: `login:${account}` });
     return { ok: false, status: 401, message: WRONG };
   }
+  await Promise.all(rules.map(([rule, key]) => refundRateLimit(db, rule, key)));
   const user: StaffUser = { id: row.id, login: row.login, displayName: row.display_name, role: row.role as StaffRole, township: row.township };
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);

@@ -1,0 +1,101 @@
+/**
+ * Child processes of the benchmark: started with a known pid, stopped by that pid only, and all
+ * of them stopped on exit whatever happens. Every wait has a deadline.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import os from 'node:os';
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  log: string[];
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const children = new Set<Child>();
+
+export function startChild(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
+  const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const log: string[] = [];
+  const keep = (d: Buffer) => {
+    log.push(String(d));
+    if (log.length > 400) log.splice(0, log.length - 400);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const child: Child = {
+    name,
+    proc,
+    log,
+    stop: (signal = 'SIGTERM') => {
+      children.delete(child);
+      if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+        proc.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        proc.kill(signal);
+      });
+    },
+  };
+  children.add(child);
+  return child;
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => c.stop()));
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `url` until it answers 200 or the deadline passes; returns ms from `since`. */
+export async function waitFor200(url: string, since: number, timeoutMs: number, child?: Child, intervalMs = 10): Promise<number> {
+  const deadline = since + timeoutMs;
+  while (performance.now() < deadline) {
+    if (child && child.proc.exitCode !== null) throw new Error(`${child.name} exited (${child.proc.exitCode}):\n${child.log.join('').slice(-3000)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return performance.now() - since;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`${url}: no 200 within ${timeoutMs} ms${child ? `\n${child.log.join('').slice(-3000)}` : ''}`);
+}
+
+/** One-minute load average against the core count, for the "idle machine" check. */
+export function machineLoad(): { load1: number; cores: number } {
+  return { load1: os.loadavg()[0]!, cores: os.cpus().length };
+}
+
+/**
+ * Waits (a bounded number of times) for the machine to be idle: the one-minute load below
+ * `threshold`. Returns what it saw, so the results can say whether it was busy.
+ */
+export async function waitForIdle(threshold: number, tries: number, waitMs: number, say: (m: string) => void): Promise<{ idle: boolean; load1: number; waited: number }> {
+  let waited = 0;
+  for (let i = 0; i < tries; i++) {
+    const { load1 } = machineLoad();
+    if (load1 < threshold) return { idle: true, load1, waited };
+    say(`  machine busy (load ${load1.toFixed(2)} ≥ ${threshold}); waiting ${waitMs / 1000} s (${i + 1}/${tries})`);
+    await sleep(waitMs);
+    waited += waitMs;
+  }
+  const { load1 } = machineLoad();
+  return { idle: load1 < threshold, load1, waited };
+}
+
+export function median(xs: number[]): number {
+  return percentile(xs, 50);
+}
+
+export function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * s.length) - 1;
+  return s[Math.min(s.length - 1, Math.max(0, rank))]!;
+}

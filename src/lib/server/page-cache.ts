@@ -1,0 +1,172 @@
+/**
+ * A whole-response cache for the public, database-backed GET pages (home, cases, progress, their
+ * feeds and downloads). Rendering such a page costs far more than sending it, and every reader
+ * sees the same bytes, so the app keeps the finished response, keyed by path and query.
+ *
+ * - Only responses a page has marked shareable (`Cache-Control: public…`, see public-page.ts),
+ *   status 200, without cookies, are kept; everything else passes through untouched.
+ * - Never for /staff, /report, /track, /_actions, /api, /display, an action call, anything but
+ *   GET, or a visitor with a personal cookie (staff session gd_session, display mode gd_display).
+ * - An entry lives PUBLIC_CACHE_SECONDS at most and never longer than the cached data it was
+ *   built from (cache.ts `cacheReads`), so the freshness promise is the same as without it.
+ * - Concurrent misses share one render; while it runs, the previous copy is served for up to a
+ *   few seconds more instead of making every reader wait.
+ * - Headers are stored with the body: Astro's CSP hashes are per page and stable, so a replayed
+ *   response carries the CSP that matches its HTML. `Age` says how old the copy is.
+ *
+ * Two ways in: `pageCache`, the first middleware in src/middleware.ts, stores pages and answers
+ * from the cache inside Astro; `replayCachedPage`, called by the HTTP wrapper (src/cli/serve.ts)
+ * before Astro sees the request, answers fresh hits straight from the stored bytes (Astro's
+ * per-request work costs several times what sending the bytes does). The store lives on
+ * globalThis because the two run as separate copies of this module (the bundled build and the
+ * wrapper's own import).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MiddlewareHandler } from 'astro';
+import { cacheReads, publicCacheSeconds } from './cache.ts';
+
+const NEVER = /^\/(?:staff|report|track|_actions|api|display)(?:[/.]|$)/;
+/** Cookies that make a response personal: the staff session and the display mode. */
+const PERSONAL_COOKIE = /(?:^|;\s*)(?:gd_session|gd_display)=/;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
+const MAX_ENTRIES = 500;
+/** How long past its expiry a copy may still be served while its replacement renders. */
+const STALE_WHILE_RENDERING_MS = 5000;
+
+interface Stored {
+  status: number;
+  /** As Node's writeHead takes them: set-cookie never, repeated names joined as fetch joins them. */
+  headers: Record<string, string>;
+  body: Buffer;
+  storedAt: number;
+  expires: number;
+}
+
+interface Store {
+  pages: Map<string, Stored>;
+  rendering: Map<string, Promise<Stored | null>>;
+  totalBytes: number;
+}
+
+const STORE_KEY = Symbol.for('gengdi.page-cache');
+const store: Store = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??= { pages: new Map(), rendering: new Map(), totalBytes: 0 }) as Store;
+
+/** The cache key of a request, or null when the request must not be answered from the cache. */
+export function cacheKey(method: string, url: URL, cookieHeader: string | null | undefined): string | null {
+  if (method !== 'GET' || NEVER.test(url.pathname) || url.searchParams.has('_action')) return null;
+  if (cookieHeader && PERSONAL_COOKIE.test(cookieHeader)) return null;
+  if (publicCacheSeconds() <= 0) return null;
+  return url.pathname + url.search;
+}
+
+function withAge(entry: Stored, now: number): Record<string, string> {
+  const age = Math.floor((now - entry.storedAt) / 1000);
+  return age > 0 ? { ...entry.headers, age: String(age) } : entry.headers;
+}
+
+function replay(entry: Stored, now: number): Response {
+  return new Response(new Uint8Array(entry.body), { status: entry.status, headers: withAge(entry, now) });
+}
+
+/**
+ * For the HTTP wrapper: answers a GET from a fresh cached copy and returns true, or returns
+ * false and leaves the request to Astro (which renders, stores, or serves a briefly stale copy).
+ */
+export function replayCachedPage(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET' || store.pages.size === 0) return false;
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return false;
+  }
+  const key = cacheKey('GET', url, req.headers.cookie);
+  if (key === null) return false;
+  const entry = store.pages.get(key);
+  const now = Date.now();
+  if (!entry || entry.expires <= now) return false;
+  res.writeHead(entry.status, withAge(entry, now));
+  res.end(entry.body);
+  return true;
+}
+
+function shareable(response: Response, setsCookie: boolean): boolean {
+  if (response.status !== 200 || setsCookie || response.headers.has('Set-Cookie')) return false;
+  const cc = (response.headers.get('Cache-Control') ?? '').toLowerCase();
+  if (!/(?:^|,)\s*public\b/.test(cc) || /no-store|no-cache|private/.test(cc)) return false;
+  const vary = (response.headers.get('Vary') ?? '').toLowerCase();
+  if (vary.includes('*') || vary.includes('cookie')) return false;
+  const length = Number(response.headers.get('Content-Length') ?? 0);
+  return !(length > MAX_BODY_BYTES);
+}
+
+function forget(key: string, entry: Stored): void {
+  store.pages.delete(key);
+  store.totalBytes -= entry.body.byteLength;
+}
+
+function remember(key: string, entry: Stored): void {
+  const old = store.pages.get(key);
+  if (old) forget(key, old);
+  store.pages.set(key, entry);
+  store.totalBytes += entry.body.byteLength;
+  // Expired entries go first, then the oldest (Map order).
+  if (store.pages.size > MAX_ENTRIES || store.totalBytes > MAX_TOTAL_BYTES) {
+    const now = Date.now();
+    for (const [k, e] of store.pages) if (e.expires + STALE_WHILE_RENDERING_MS <= now) forget(k, e);
+    for (const [k, e] of store.pages) {
+      if (store.pages.size <= MAX_ENTRIES && store.totalBytes <= MAX_TOTAL_BYTES) break;
+      forget(k, e);
+    }
+  }
+}
+
+export function clearPageCache(): void {
+  store.pages.clear();
+  store.totalBytes = 0;
+}
+
+/** The middleware: first in the sequence, so it stores pages as the other middleware finished them. */
+export const pageCache: MiddlewareHandler = async (context, next) => {
+  const { request } = context;
+  const key = cacheKey(request.method, new URL(request.url), request.headers.get('Cookie'));
+  if (key === null) return next();
+
+  const now = Date.now();
+  const entry = store.pages.get(key);
+  if (entry && entry.expires > now) return replay(entry, now);
+
+  const inFlight = store.rendering.get(key);
+  if (inFlight) {
+    if (entry && now - entry.expires < STALE_WHILE_RENDERING_MS) return replay(entry, now);
+    const fresh = await inFlight;
+    return fresh ? replay(fresh, Date.now()) : next();
+  }
+
+  let settle: (stored: Stored | null) => void = () => {};
+  store.rendering.set(key, new Promise<Stored | null>((resolve) => (settle = resolve)));
+  let stored: Stored | null = null;
+  try {
+    const ttlMs = publicCacheSeconds() * 1000;
+    const scope = { expires: now + ttlMs };
+    // The body is read inside the scope too: Astro renders while it streams.
+    return await cacheReads.run(scope, async () => {
+      const response = await next();
+      if (!shareable(response, [...context.cookies.headers()].length > 0)) return response;
+      const body = Buffer.from(await response.arrayBuffer());
+      const headers: Record<string, string> = {};
+      for (const [name, value] of response.headers) if (name !== 'set-cookie' && name !== 'transfer-encoding') headers[name] = value;
+      headers['content-length'] = String(body.byteLength);
+      const copy: Stored = { status: response.status, headers, body, storedAt: now, expires: Math.min(scope.expires, now + ttlMs) };
+      if (body.byteLength <= MAX_BODY_BYTES && copy.expires > Date.now()) {
+        stored = copy;
+        remember(key, copy);
+      }
+      return replay(copy, now);
+    });
+  } finally {
+    store.rendering.delete(key);
+    settle(stored);
+  }
+};

@@ -1,0 +1,74 @@
+/**
+ * The schema fixes behind tests/e2e/hostile.test.ts, at unit level: values that used to reach
+ * PostgreSQL and fail there (a 500) are refused, or ignored, by the schemas themselves.
+ */
+import { describe, expect, it } from 'vitest';
+import { noticeDraftSchema, noticeActSchema } from '../../src/lib/schemas/notice.ts';
+import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
+import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
+import { hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
+
+describe('text safety helpers', () => {
+  it('find NUL, other controls and direction overrides, and let tab, newline and ordinary unicode through', () => {
+    for (const bad of ['a\u0000b', '\u0001', '\u001B[31m', '\u007F', '\u0085', '\u202E', '\u2066x\u2069', '\u000B']) expect(hasControlChars(bad), JSON.stringify(bad)).toBe(true);
+    for (const ok of ['a\tb\nc', '耕地🌾', 'e\u0301', '\u200B', '\uFEFF', '１２３']) expect(hasControlChars(ok), JSON.stringify(ok)).toBe(false);
+  });
+
+  it('accept only days that exist', () => {
+    for (const good of ['2026-01-31', '2024-02-29', '1999-12-31']) expect(isRealIsoDate(good), good).toBe(true);
+    for (const bad of ['2026-13-45', '2026-02-29', '2026-02-30', '0000-00-00', '2026-1-1', '20260101', '2026-01-01T00:00', '', '9999-99-99']) expect(isRealIsoDate(bad), bad).toBe(false);
+  });
+});
+
+describe('the staff queue filter', () => {
+  it('drops dates that do not exist instead of passing them to the query', () => {
+    const f = parseQueueFilter(new URLSearchParams({ from: '2026-13-45', to: '2026-02-30', status: "x' OR 1=1" }));
+    expect(f).toMatchObject({ from: undefined, to: undefined, status: undefined });
+    expect(parseQueueFilter(new URLSearchParams({ from: '2026-02-28' })).from).toBe('2026-02-28');
+  });
+});
+
+describe('staff Action inputs', () => {
+  it('refuse NUL and direction overrides in every free-text field, in Chinese', () => {
+    const cases = [
+      [reportTextSchema, { reportId: '1', text: 'a\u0000b' }],
+      [revealSchema, { reportId: '1', reason: '理由\u202E理由' }],
+      [correctionSchema, { reportId: '1', problemClass: 'house', place: 'x\u0000', description: 'y', reason: 'z' }],
+      [loginSchema, { login: 'ad\u0000min', password: 'x' }],
+      [createUserSchema, { login: 'a', displayName: '张\u0000三', role: 'moderator', township: '', password: 'x' }],
+    ] as const;
+    for (const [schema, input] of cases) {
+      const r = (schema as { safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ message: string }> } } }).safeParse(input);
+      expect(r.success, JSON.stringify(input)).toBe(false);
+      expect(r.error!.issues[0]!.message).toMatch(/无法识别的字符/);
+    }
+  });
+
+  it('refuse a duplicate-of id too long for a bigint', () => {
+    const base = { reportId: '1', action: 'markDuplicate', photos: [] };
+    expect(workflowSchema.safeParse({ ...base, originalReportId: '99999999999999999999' }).success).toBe(false);
+    expect(workflowSchema.safeParse({ ...base, originalReportId: '9223372036854775808' }).success).toBe(false);
+    expect(workflowSchema.safeParse({ ...base, originalReportId: '12' }).success).toBe(true);
+    expect(workflowSchema.safeParse({ ...base, originalReportId: '' }).success).toBe(true);
+  });
+});
+
+describe('case notice drafts', () => {
+  const base = {
+    title: '蔡村村民违法占用耕地建房案', township: 'caicun', village: '', problemClass: 'house', partyKind: 'person', partyName: '张三',
+    totalAreaMu: '1', farmlandAreaMu: '1', outcome: 'demolished', accountability: '', body: '经查，村民未经批准在耕地上建房，已责令拆除并复耕。',
+    stepDate: ['2026-01-05'], stepAction: ['立案'], stepDetail: [''], beforePhotoIds: [], afterPhotos: [],
+  };
+
+  it('refuse a step date that does not exist, which the notice pages could not format', async () => {
+    expect((await noticeDraftSchema.safeParseAsync(base)).success).toBe(true);
+    for (const d of ['2026-99-99', '2026-02-30']) expect((await noticeDraftSchema.safeParseAsync({ ...base, stepDate: [d] })).success, d).toBe(false);
+  });
+
+  it('refuse NUL in any text, steps included, which jsonb and text columns cannot hold', async () => {
+    for (const over of [{ title: '标题\u0000标题标题' }, { partyName: '张\u0000' }, { body: `${base.body}\u0000` }, { accountability: 'x\u0000' }, { stepAction: ['立\u0000案'] }, { stepDetail: ['\u0000'] }]) {
+      expect((await noticeDraftSchema.safeParseAsync({ ...base, ...over })).success, JSON.stringify(over)).toBe(false);
+    }
+    expect(noticeActSchema.safeParse({ noticeId: '1', reason: 'x\u0000' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,123 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIContext, MiddlewareNext } from 'astro';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cached, clearPublicCache } from '../../src/lib/server/cache.ts';
+import { clearPageCache, pageCache, replayCachedPage } from '../../src/lib/server/page-cache.ts';
+
+const CSP = "default-src 'self'; script-src 'self' 'sha256-abc='; frame-ancestors 'none'";
+
+function context(path: string, init: { method?: string; cookie?: string; setsCookie?: boolean } = {}): APIContext {
+  const headers: Record<string, string> = init.cookie ? { Cookie: init.cookie } : {};
+  return {
+    request: new Request(`http://127.0.0.1:4321${path}`, { method: init.method ?? 'GET', headers }),
+    cookies: { headers: () => (init.setsCookie ? ['x=1'] : [])[Symbol.iterator]() },
+  } as unknown as APIContext;
+}
+
+/** A page render: counts calls, answers with the given headers. */
+function page(headers: Record<string, string> = { 'Cache-Control': 'public, max-age=30', 'Content-Security-Policy': CSP }, status = 200) {
+  let renders = 0;
+  const next = (async () => {
+    renders++;
+    return new Response(`<p>render ${renders}</p>`, { status, headers: { 'Content-Type': 'text/html', ...headers } });
+  }) as unknown as MiddlewareNext;
+  return { next, renders: () => renders };
+}
+
+async function get(path: string, p: ReturnType<typeof page>, init: Parameters<typeof context>[1] = {}): Promise<Response> {
+  return (await pageCache(context(path, init), p.next)) as Response;
+}
+
+beforeEach(() => {
+  clearPageCache();
+  clearPublicCache();
+  delete process.env.PUBLIC_CACHE_SECONDS;
+});
+afterEach(() => vi.useRealTimers());
+
+describe('the page cache', () => {
+  it('renders a public page once and replays the same bytes and headers, CSP included', async () => {
+    const p = page();
+    const first = await get('/cases/?township=xishe', p);
+    const second = await get('/cases/?township=xishe', p);
+    expect(p.renders()).toBe(1);
+    expect(await second.text()).toBe(await first.text());
+    expect(second.headers.get('content-security-policy')).toBe(CSP);
+    expect(second.headers.get('cache-control')).toBe('public, max-age=30');
+    // Another query is another page.
+    await get('/cases/?township=jifeng', p);
+    expect(p.renders()).toBe(2);
+  });
+
+  it('never keeps personal, failed or unmarked responses, nor answers POSTs, staff, forms or signed-in visitors', async () => {
+    const cases: Array<[string, ReturnType<typeof page>, Parameters<typeof context>[1]]> = [
+      ['/', page({ 'Cache-Control': 'no-store' }), {}],
+      ['/', page({}), {}],
+      ['/', page({ 'Cache-Control': 'public, max-age=30' }, 404), {}],
+      ['/', page(), { setsCookie: true }],
+      ['/', page({ 'Cache-Control': 'public, max-age=30', 'Set-Cookie': 'a=b' }), {}],
+      ['/', page(), { method: 'POST' }],
+      ['/', page(), { cookie: 'gd_session=abc' }],
+      ['/', page(), { cookie: 'other=1; gd_display=large' }],
+      ['/staff/', page(), {}],
+      ['/report/', page(), {}],
+      ['/track/', page(), {}],
+      ['/api/health', page(), {}],
+      ['/display.css', page(), {}],
+      ['/cases/?_action=x', page(), {}],
+    ];
+    for (const [path, p, init] of cases) {
+      clearPageCache();
+      await get(path, p, init);
+      await get(path, p, init);
+      expect(p.renders(), `${path} ${JSON.stringify(init)}`).toBe(2);
+    }
+  });
+
+  it('keeps a page no longer than the cached data it was built from', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const p = page();
+    const next = (async () => {
+      await cached('short-lived', async () => 1, 2);
+      return p.next();
+    }) as unknown as MiddlewareNext;
+    await pageCache(context('/progress/'), next);
+    await pageCache(context('/progress/'), next);
+    expect(p.renders()).toBe(1);
+    vi.setSystemTime(Date.now() + 2500);
+    await pageCache(context('/progress/'), next);
+    expect(p.renders()).toBe(2);
+  });
+
+  it('is off with PUBLIC_CACHE_SECONDS=0', async () => {
+    process.env.PUBLIC_CACHE_SECONDS = '0';
+    const p = page();
+    await get('/', p);
+    await get('/', p);
+    expect(p.renders()).toBe(2);
+  });
+
+  it('lets the HTTP wrapper answer a fresh copy without Astro, with its length and age', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const p = page();
+    const rendered = await (await get('/cases/1/', p)).text();
+    vi.setSystemTime(Date.now() + 3000);
+    const written: { status?: number; headers?: Record<string, string>; body?: Buffer } = {};
+    const res = {
+      writeHead: (status: number, headers: Record<string, string>) => Object.assign(written, { status, headers }),
+      end: (body: Buffer) => Object.assign(written, { body }),
+    } as unknown as ServerResponse;
+    const req = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers }) as unknown as IncomingMessage;
+    expect(replayCachedPage(req('/cases/1/'), res)).toBe(true);
+    expect(written.status).toBe(200);
+    expect(String(written.body)).toBe(rendered);
+    expect(written.headers?.['content-security-policy']).toBe(CSP);
+    expect(written.headers?.['content-length']).toBe(String(Buffer.byteLength(rendered)));
+    expect(written.headers?.age).toBe('3');
+    expect(replayCachedPage(req('/cases/1/', { cookie: 'gd_session=x' }), res)).toBe(false);
+    expect(replayCachedPage(req('/cases/2/'), res)).toBe(false);
+    expect(replayCachedPage({ ...req('/cases/1/'), method: 'HEAD' } as IncomingMessage, res)).toBe(false);
+    vi.setSystemTime(Date.now() + 30_000);
+    expect(replayCachedPage(req('/cases/1/'), res)).toBe(false);
+  });
+});
