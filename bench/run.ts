@@ -203,6 +203,14 @@ function renderMarkdown(r: Results): string {
     `Made by \`npm run bench\`${r.quick ? ' **--quick** (short runs: not a final measurement)' : ''}. Load generator, app, nginx and PostgreSQL share the same ${r.machine.cores} cores, so every figure is relative to its baseline measured in the same run.`,
     '',
   );
+  const busy = r.loads.filter((l) => !l.idle);
+  if (busy.length) {
+    const worst = Math.max(...r.loads.map((l) => Math.max(l.before, l.after)));
+    out.push(
+      `> **The machine was not idle** during ${busy.map((l) => l.phase).join(', ')} (1-minute load up to ${worst.toFixed(1)} on ${r.machine.cores} cores: other work was running). The bench waited for it to calm down (bounded, see below) and then measured anyway. Absolute figures are lower and tail latencies higher than on an idle machine; the ratios, measured side by side, are the more reliable part. Rerun \`npm run bench\` on an idle machine for final numbers.`,
+      '',
+    );
+  }
   out.push('Machine load (1-minute average) around each phase; the bench waits for an idle machine before each phase (bounded):', '');
   out.push(table(['phase', 'load before', 'load after', 'waited', 'idle?'], r.loads.map((l) => [l.phase, l.before.toFixed(2), l.after.toFixed(2), `${l.waitedSeconds} s`, l.idle ? 'yes' : 'no — busy (others running tests); figures less reliable'])));
   out.push('');
@@ -425,16 +433,35 @@ values (md5(:n || '-' || clock_timestamp()::text || random()::text), gen_random_
   return Number(tps);
 }
 
+/** After a load run: until the app answers its health check quickly again (it may still be working off requests whose clients gave up). */
+async function drain(appPort: number): Promise<void> {
+  const deadline = performance.now() + 90_000;
+  while (performance.now() < deadline) {
+    const t0 = performance.now();
+    try {
+      await (await fetch(url(appPort, '/api/health'), { signal: AbortSignal.timeout(5000) })).arrayBuffer();
+      if (performance.now() - t0 < 200) return;
+    } catch {
+      /* busy */
+    }
+    await sleep(1000);
+  }
+}
+
 async function intake(appPort: number, databaseUrl: string): Promise<NonNullable<Results['intake']>> {
   const photo = await makePhoto(path.join(TMP, 'photo-2mb.jpg'));
   const base = url(appPort, '');
-  await runIntake(base, { clients: CONNECTIONS, seconds: WARMUP, photo: null });
-  const noPhoto = await runIntake(base, { clients: CONNECTIONS, seconds: SECONDS, photo: null });
-  log(`   no photo:   ${fmt(noPhoto.perSecond, 1)} accepted/s (${noPhoto.accepted} in ${noPhoto.seconds.toFixed(1)} s, ${noPhoto.failed} failed) ${noPhoto.errors.join('; ')}`);
-  const withPhoto = await runIntake(base, { clients: CONNECTIONS, seconds: SECONDS, photo });
-  log(`   with photo: ${fmt(withPhoto.perSecond, 1)} accepted/s (${withPhoto.accepted} in ${withPhoto.seconds.toFixed(1)} s, ${withPhoto.failed} failed) ${withPhoto.errors.join('; ')}`);
+  // The baseline first, on a quiet database.
   const tps = pgbench(databaseUrl, SECONDS);
   log(`   pgbench insert: ${fmt(tps)} tps`);
+  await runIntake(base, { clients: CONNECTIONS, seconds: WARMUP, photo: null });
+  await drain(appPort);
+  const noPhoto = await runIntake(base, { clients: CONNECTIONS, seconds: SECONDS, photo: null });
+  log(`   no photo:   ${fmt(noPhoto.perSecond, 1)} accepted/s (${noPhoto.accepted} in ${noPhoto.seconds.toFixed(1)} s, ${noPhoto.failed} failed) ${noPhoto.errors.join('; ')}`);
+  await drain(appPort);
+  const withPhoto = await runIntake(base, { clients: CONNECTIONS, seconds: SECONDS, photo });
+  log(`   with photo: ${fmt(withPhoto.perSecond, 1)} accepted/s (${withPhoto.accepted} in ${withPhoto.seconds.toFixed(1)} s, ${withPhoto.failed} failed) ${withPhoto.errors.join('; ')}`);
+  await drain(appPort);
   return { noPhoto, photo: withPhoto, photoBytes: photo.length, pgbenchTps: tps };
 }
 

@@ -1,4 +1,4 @@
-import { ActionError, actions, getActionContext } from 'astro:actions';
+import { ActionError, actions, getActionContext, isInputError } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
@@ -64,8 +64,15 @@ const reportForm = defineMiddleware(async (context, next) => {
     let form: FormData | null = null;
     try {
       form = await context.request.formData();
-    } catch {
-      result = { data: undefined, error: new ActionError({ code: 'BAD_REQUEST', message: '提交的内容不完整或格式不对，请重新提交。' }) };
+    } catch (err) {
+      // A chunked body over the adapter's limit fails here rather than at Content-Length.
+      const tooLarge = /Body size limit exceeded/i.test(`${(err as Error)?.message} ${String((err as { cause?: unknown })?.cause ?? '')}`);
+      result = {
+        data: undefined,
+        error: tooLarge
+          ? new ActionError({ code: 'CONTENT_TOO_LARGE', message: '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。' })
+          : new ActionError({ code: 'BAD_REQUEST', message: '提交的内容不完整或格式不对，请重新提交。' }),
+      };
     }
     if (form) {
       for (const field of REPORT_TEXT_FIELDS) {
@@ -83,7 +90,10 @@ const reportForm = defineMiddleware(async (context, next) => {
   const error = result!.error;
   if (wantsJson) {
     const fields = 'fields' in error ? (error.fields as Record<string, string[]>) : {};
-    return json({ ok: false, code: error.code, message: error.message, fields }, error.status);
+    const message = isInputError(error) ? '提交没有成功，请按提示修改后重新提交。' : error.message;
+    const response = json({ ok: false, code: error.code, message, fields }, error.status);
+    if (error.status === 503) response.headers.set('Retry-After', '30');
+    return response;
   }
   context.locals.reportValues = values;
   setActionResult(action.name, serializeActionResult(result!));

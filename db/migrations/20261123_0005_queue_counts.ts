@@ -11,7 +11,8 @@ import { type Kysely, sql } from 'kysely';
  *   (photos and all) does not hold a counter row's lock while it works, and a rolled-back
  *   transaction never touches the counts.
  * - Each change goes to one of 8 `slot`s picked at random, so simultaneous submissions with the
- *   same township and class rarely wait for each other; readers sum the slots.
+ *   same township and class rarely wait for each other; readers sum the slots. A report that
+ *   changes key updates both counter rows in key order (no crosswise locks, no deadlock).
  * - TRUNCATE of report empties the counts too; `report_count_rebuild()` recomputes them from
  *   scratch (after a bulk load with triggers off, for instance).
  *
@@ -39,23 +40,35 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
 
   await sql`
+    create function report_count_add(k text[], slot smallint, delta bigint) returns void language sql as $$
+      insert into report_count as c (status, township, problem_class, assigned_township, has_photos, slot, n)
+      values (k[1], k[2], k[3], k[4], k[5]::boolean, slot, delta)
+      on conflict (status, township, problem_class, assigned_township, has_photos, slot) do update set n = c.n + excluded.n;
+    $$`.execute(db);
+  // One slot per call, and a report moving between two keys updates them in key order, so two
+  // transactions moving reports in opposite directions cannot lock the same rows crosswise.
+  await sql`
     create function report_count_apply() returns trigger language plpgsql as $$
+    declare
+      slot smallint := floor(random() * 8)::smallint;
+      old_key text[];
+      new_key text[];
     begin
-      if tg_op = 'UPDATE'
-         and old.status = new.status and old.township = new.township and old.problem_class = new.problem_class
-         and old.assigned_township is not distinct from new.assigned_township
-         and (old.photo_count > 0) = (new.photo_count > 0) then
-        return null;
-      end if;
       if tg_op in ('UPDATE', 'DELETE') then
-        insert into report_count as c (status, township, problem_class, assigned_township, has_photos, slot, n)
-        values (old.status, old.township, old.problem_class, coalesce(old.assigned_township, ''), old.photo_count > 0, floor(random() * 8)::smallint, -1)
-        on conflict (status, township, problem_class, assigned_township, has_photos, slot) do update set n = c.n - 1;
+        old_key := array[old.status, old.township, old.problem_class, coalesce(old.assigned_township, ''), (old.photo_count > 0)::text];
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
-        insert into report_count as c (status, township, problem_class, assigned_township, has_photos, slot, n)
-        values (new.status, new.township, new.problem_class, coalesce(new.assigned_township, ''), new.photo_count > 0, floor(random() * 8)::smallint, 1)
-        on conflict (status, township, problem_class, assigned_township, has_photos, slot) do update set n = c.n + 1;
+        new_key := array[new.status, new.township, new.problem_class, coalesce(new.assigned_township, ''), (new.photo_count > 0)::text];
+      end if;
+      if old_key = new_key then
+        return null;
+      end if;
+      if old_key is not null and (new_key is null or old_key < new_key) then
+        perform report_count_add(old_key, slot, -1);
+        if new_key is not null then perform report_count_add(new_key, slot, 1); end if;
+      else
+        perform report_count_add(new_key, slot, 1);
+        if old_key is not null then perform report_count_add(old_key, slot, -1); end if;
       end if;
       return null;
     end $$`.execute(db);
@@ -104,5 +117,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop function report_count_rebuild()`.execute(db);
   await sql`drop function report_count_reset()`.execute(db);
   await sql`drop function report_count_apply()`.execute(db);
+  await sql`drop function if exists report_count_add(text[], smallint, bigint)`.execute(db);
   await sql`drop table report_count`.execute(db);
 }

@@ -40,10 +40,14 @@ export const staff = {
     accept: 'form',
     handler: (_input, context) =>
       guarded(async () => {
-        const user = requireStaff(context);
-        const db = getDb();
-        if (context.locals.session) await invalidateSession(db, context.locals.session.id);
-        await recordAudit(db, user, { action: 'auth.logout', target: `user:${user.id}` });
+        // Signing out of a session that has already ended (expired, or ended by an admin) is not an
+        // error: the cookie is cleared and the browser lands on the signed-out page all the same.
+        const user = context.locals.user;
+        if (user) {
+          const db = getDb();
+          if (context.locals.session) await invalidateSession(db, context.locals.session.id);
+          await recordAudit(db, user, { action: 'auth.logout', target: `user:${user.id}` });
+        }
         deleteSessionTokenCookie(context.cookies, secure(context));
         return { redirectTo: '/staff/login/?signed_out=1' };
       }),

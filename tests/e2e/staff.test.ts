@@ -470,6 +470,19 @@ describe('staff sessions over HTTP', () => {
     }
   });
 
+  it('signing out of a session that has already ended still lands on the signed-out page', async () => {
+    const { context, page } = await signInBrowser('publicity');
+    try {
+      const cookie = (await context.cookies()).find((c) => c.name === 'gd_session')!;
+      await db.deleteFrom('staff_session').where('id', '=', createHash('sha256').update(cookie.value).digest('hex')).execute();
+      await Promise.all([page.waitForURL(`${baseUrl}/staff/login/?signed_out=1`), page.getByRole('button', { name: '退出登录' }).click()]);
+      expect(await page.locator('[role=status]').innerText()).toContain('您已安全退出');
+      expect((await context.cookies()).some((c) => c.name === 'gd_session')).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sign-in only ever sends the browser on to a staff page', async () => {
     for (const next of ['https://evil.example/staff/', '//evil.example/staff/', '/cases/', 'javascript:alert(1)']) {
       const res = await fetch(`${baseUrl}/staff/login/?_action=staff.login`, {
