@@ -1,4 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Files run in name order: the e2e files share one app and database, and the public-page checks
+ * (exact county figures, six demo notices) must see the seed before other files publish or import.
+ */
+class NameOrderSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 /**
  * Three tiers, run together by `npm test` (tests/run.ts provides the databases and the app). A
@@ -29,6 +40,7 @@ const proof = process.env.GD_PROOF === '1'
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: NameOrderSequencer },
     projects: [
       ...hostile,
       ...proof,

@@ -35,7 +35,8 @@ export async function signIn(db: Kysely<Database>, login: string, password: stri
     return { ok: false, status: 429, message: `登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。` };
   }
   const row = await findUserByLogin(db, account);
-  const valid = row ? row.active && (await verifyPassword(row.password_hash, password)) : (await burnPasswordCheck(password), false);
+  // The password is checked even for a deactivated account, so its answer takes as long as any other.
+  const valid = row ? (await verifyPassword(row.password_hash, password)) && row.active : (await burnPasswordCheck(password), false);
   if (!row || !valid) {
     await recordAudit(db, null, { action: 'auth.login_failed', target: `login:${account}` });
     return { ok: false, status: 401, message: WRONG };
