@@ -82,5 +82,5 @@ export const userIdSchema = z.object({ userId: z.string().regex(/^\d{1,18}$/) })
 
 /** Only same-site staff paths may be a post-login destination (no open redirects). */
 export function safeStaffPath(next: string | null | undefined): string {
-  return next && /^\/staff\/[\w\-/?=&%.]*$/.test(next) && !next.startsWith('//') ? next : '/staff/';
+  return next && /^\/staff\/[\w\-/?=&%.]*$/.test(next) && !next.startsWith('//') && !next.includes('..') ? next : '/staff/';
 }
