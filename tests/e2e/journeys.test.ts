@@ -96,6 +96,18 @@ const mainText = (page: Page) => page.locator('main').innerText();
 const reportByCode = (code: string) =>
   db.selectFrom('report').selectAll().where('receipt_hash', '=', hashReceiptCode(normalizeReceiptCode(code)!)).executeTakeFirstOrThrow();
 
+/** Finds the row of the report made at `place` in the queue on screen, paging on as a person would. */
+async function findInQueue(page: Page, place: string): Promise<Locator> {
+  for (let i = 0; i < 40; i++) {
+    const row = page.getByRole('row').filter({ hasText: place });
+    if ((await row.count()) === 1) return row;
+    const next = page.getByRole('navigation', { name: '翻页' }).getByRole('link', { name: '下一页' });
+    if ((await next.count()) === 0) break;
+    await clickAndWait(page, next);
+  }
+  throw new Error(`“${place}” is not in the queue`);
+}
+
 /** Submits the workflow form of `action` on a staff report page, as the officer clicks its button. */
 async function act(page: Page, action: string): Promise<void> {
   const section = page.locator(`section[aria-labelledby="${action}-title"]`);
@@ -218,9 +230,9 @@ describe('one report, from a resident reading about the campaign to a published 
       expect(await h1(page)).toBe('举报队列');
       await clickAndWait(page, page.getByRole('navigation', { name: '按状态查看' }).getByRole('link', { name: /^已提交/ }), /status=submitted/);
       await page.getByLabel('乡镇').selectOption({ label: '西社镇' });
+      await page.getByLabel('提交日期从').fill(chinaToday());
       await clickAndWait(page, page.getByRole('button', { name: '筛选' }), /township=xishe/);
-      const row = page.getByRole('row').filter({ hasText: STORY.place });
-      expect(await row.count()).toBe(1);
+      const row = await findInQueue(page, STORY.place);
       await clickAndWait(page, row.getByRole('link', { name: `#${reportId}` }), new RegExp(`/staff/reports/${reportId}/$`));
       expect(await mainText(page)).toContain(STORY.description);
 
@@ -244,8 +256,8 @@ describe('one report, from a resident reading about the campaign to a published 
   it('the 西社镇 officer verifies it (查实), starts handling and closes it with a public reply', async () => {
     const { page, problems, context } = await staff('township-xishe');
     try {
-      const row = page.getByRole('row').filter({ hasText: STORY.place });
-      expect(await row.count(), 'the report is in the officer’s own queue').toBe(1);
+      await clickAndWait(page, page.getByRole('navigation', { name: '按状态查看' }).getByRole('link', { name: /^核查中/ }), /status=verifying/);
+      const row = await findInQueue(page, STORY.place);
       await clickAndWait(page, row.getByRole('link', { name: `#${reportId}` }), new RegExp(`/staff/reports/${reportId}/$`));
 
       const verify = page.locator('section[aria-labelledby="recordVerification-title"]');
@@ -296,8 +308,8 @@ describe('one report, from a resident reading about the campaign to a published 
   it('the publicity team drafts a case notice from the closed report; the preview masks the party', async () => {
     const { page, problems, context } = await staff('publicity');
     try {
-      await page.goto(`${baseUrl}/staff/?status=closed`);
-      const row = page.getByRole('row').filter({ hasText: STORY.place });
+      await clickAndWait(page, page.getByRole('navigation', { name: '按状态查看' }).getByRole('link', { name: /^已办结/ }), /status=closed/);
+      const row = await findInQueue(page, STORY.place);
       await clickAndWait(page, row.getByRole('link', { name: `#${reportId}` }), new RegExp(`/staff/reports/${reportId}/$`));
       await clickAndWait(page, page.getByRole('link', { name: '据此起草通报' }), /\/staff\/notices\/new\/\?from=/);
       expect(await page.getByLabel('乡镇').inputValue()).toBe('xishe');

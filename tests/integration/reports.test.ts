@@ -281,7 +281,8 @@ describe('rate limits in PostgreSQL', () => {
     expect(await hitRateLimits(db, [tight, loose], 'c')).toEqual({ allowed: true, retryAfterSeconds: 0 });
     const second = await hitRateLimits(db, [tight, loose], 'c');
     expect(second.allowed).toBe(false);
-    expect(second.retryAfterSeconds).toBeGreaterThan(60);
+    // The hour window may be nearly over (last minute of the hour): only bound it, never below 1 s.
+    expect(second.retryAfterSeconds).toBeGreaterThan(0);
     expect(second.retryAfterSeconds).toBeLessThanOrEqual(3600);
   });
 
