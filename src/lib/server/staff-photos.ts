@@ -1,11 +1,10 @@
 /** Staff's own verification photos, and serving public copies to staff who may see the report. */
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { canViewReport } from './staff-access.ts';
-import { postgresPhotoStore, type PhotoStore, type StoredObject } from './photo-store.ts';
+import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 
@@ -33,13 +32,7 @@ export async function insertStaffPhotos(trx: Kysely<Database>, user: StaffUser, 
   const addedBy = `staff:${user.id}`;
   const { n } = await trx.selectFrom('report_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', reportId).where('added_by', '=', addedBy).executeTakeFirstOrThrow();
   for (const [i, p] of processed.entries()) {
-    const originalKey = await store.put(trx, { bytes: p.original, mime: p.originalMime, sha256: p.sha256 });
-    const publicKey = await store.put(trx, { bytes: p.publicCopy, mime: p.publicMime, sha256: createHash('sha256').update(p.publicCopy).digest('hex') });
-    await trx.insertInto('report_photo').values({
-      report_id: reportId, position: Number(n) + i, added_by: addedBy, original_key: originalKey, original_sha256: p.sha256,
-      original_mime: p.originalMime, original_size: p.original.length, public_key: publicKey, public_width: p.publicWidth,
-      public_height: p.publicHeight, exif_taken_at: p.exif.takenAt, exif_lng: p.exif.lngLat?.[0] ?? null, exif_lat: p.exif.lngLat?.[1] ?? null,
-    }).execute();
+    await storeReportPhoto(trx, store, { reportId, position: Number(n) + i, addedBy }, p);
   }
   await recordAudit(trx, user, { action: 'report.photo_added', reportId, after: { count: processed.length, sha256: processed.map((p) => p.sha256) } });
 }
