@@ -28,21 +28,11 @@ const hostile = process.env.GD_HOSTILE === '1'
     }]
   : [];
 
-/**
- * Issue 6's browser proofs that do not pass yet (the hostile corpus in the browser). They run with
- * `npm run test:proof` and join the e2e tier once green (a11y.test.ts and journeys.test.ts have).
- */
-const PROOF_IN_PROGRESS = ['tests/e2e/hostile.test.ts'];
-const proof = process.env.GD_PROOF === '1'
-  ? [{ test: { name: 'proof', include: PROOF_IN_PROGRESS, fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 } }]
-  : [];
-
 export default defineConfig({
   test: {
     sequence: { sequencer: NameOrderSequencer },
     projects: [
       ...hostile,
-      ...proof,
       {
         test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
       },
@@ -61,10 +51,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          exclude: PROOF_IN_PROGRESS,
           fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

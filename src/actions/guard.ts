@@ -1,5 +1,6 @@
 /** What every staff Action starts with: who is signed in, and may their role do this. */
 import { ActionError, type ActionAPIContext } from 'astro:actions';
+import { GENERIC_SYSTEM_ERROR } from '../lib/action-errors.ts';
 import { isDatabaseUnavailable } from '../lib/server/db.ts';
 import type { StaffUser } from '../lib/server/auth.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from '../lib/server/report-workflow.ts';
@@ -23,7 +24,10 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
     if (err instanceof ReportNotFoundError) throw new ActionError({ code: 'NOT_FOUND', message: err.message });
     if (err instanceof TransitionError) throw new ActionError({ code: 'CONFLICT', message: err.message });
     if (isDatabaseUnavailable(err)) throw new ActionError({ code: 'SERVICE_UNAVAILABLE', message: '系统暂时无法保存，请稍后再试。' });
-    throw err;
+    // A bug, not the user's doing: the operator needs the stack, the user a plain sentence (an
+    // exception's text can name tables and values, so it never reaches the page).
+    console.error('[action] unexpected error:', err);
+    throw new ActionError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_SYSTEM_ERROR });
   }
 }
 

@@ -1,17 +1,14 @@
 /** Ledger (问题台账) management. Each Action checks the role itself. */
 import { defineAction } from 'astro:actions';
-import { z } from 'astro/zod';
 import { getDb } from '../lib/server/db.ts';
 import { claimRectified, confirmImport, discardImport, editLedgerItem, uploadLedgerFile, verifyRectified } from '../lib/server/ledger-admin.ts';
+import { ledgerDateSchema, ledgerEditSchema, ledgerImportSchema, ledgerUploadSchema } from '../lib/schemas/ledger.ts';
 import { guarded, requireStaff } from './guard.ts';
-
-const id = z.string().regex(/^\d{1,18}$/);
-const text = (max: number) => z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max));
 
 export const ledger = {
   upload: defineAction({
     accept: 'form',
-    input: z.object({ file: z.instanceof(File, { error: '请选择要导入的文件' }), kind: z.enum(['items', 'geometry']) }),
+    input: ledgerUploadSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['ledger']);
@@ -21,7 +18,7 @@ export const ledger = {
   }),
   confirm: defineAction({
     accept: 'form',
-    input: z.object({ importId: id }),
+    input: ledgerImportSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['ledger']);
@@ -31,7 +28,7 @@ export const ledger = {
   }),
   discard: defineAction({
     accept: 'form',
-    input: z.object({ importId: id }),
+    input: ledgerImportSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['ledger']);
@@ -41,10 +38,7 @@ export const ledger = {
   }),
   edit: defineAction({
     accept: 'form',
-    input: z.object({
-      itemId: id, village: text(40), totalAreaMu: text(20), farmlandAreaMu: text(20), permanentBasic: z.enum(['yes', 'no']),
-      problemClass: text(32), measure: text(32), deadline: text(10), reason: text(500),
-    }),
+    input: ledgerEditSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['ledger']);
@@ -54,7 +48,7 @@ export const ledger = {
   }),
   claim: defineAction({
     accept: 'form',
-    input: z.object({ itemId: id, on: text(10) }),
+    input: ledgerDateSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['township']);
@@ -64,7 +58,7 @@ export const ledger = {
   }),
   verify: defineAction({
     accept: 'form',
-    input: z.object({ itemId: id, on: text(10) }),
+    input: ledgerDateSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['ledger']);

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { BASE_HEADERS } from '../lib/server/security-headers.ts';
 import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
+import { translateBareRefusals } from './bare-refusals.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -24,6 +25,7 @@ export async function servePortal(): Promise<http.Server> {
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
     // A fresh copy of a public page (stored by the page-cache middleware) goes out without Astro.
     if (replayCachedPage(req, res)) return;
+    translateBareRefusals(res);
     handler(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { noticeDraftSchema, noticeActSchema } from '../../src/lib/schemas/notice.ts';
 import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
-import { hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
+import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
+import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
+import { ledgerDateSchema, ledgerEditSchema } from '../../src/lib/schemas/ledger.ts';
 
 describe('text safety helpers', () => {
   it('find NUL, other controls and direction overrides, and let tab, newline and ordinary unicode through', () => {
@@ -25,6 +27,43 @@ describe('the staff queue filter', () => {
     const f = parseQueueFilter(new URLSearchParams({ from: '2026-13-45', to: '2026-02-30', status: "x' OR 1=1" }));
     expect(f).toMatchObject({ from: undefined, to: undefined, status: undefined });
     expect(parseQueueFilter(new URLSearchParams({ from: '2026-02-28' })).from).toBe('2026-02-28');
+  });
+});
+
+describe('the audit log filter and other search boxes', () => {
+  it('drop an impossible date, a NUL in the login name and a forged cursor, and keep what is sound', () => {
+    const actions = { 'report.accepted': '受理' };
+    const f = parseAuditFilter(new URLSearchParams({ from: '2026-13-45', to: '2026-02-30', actor: 'a\u0000b', before: "1' OR 1=1", report: '99999999999999999999', action: 'toString' }), actions);
+    expect(f).toEqual({ actor: undefined, action: undefined, reportId: undefined, from: undefined, to: undefined, before: undefined });
+    const g = parseAuditFilter(new URLSearchParams({ from: '2026-02-28', actor: ' admin ', action: 'report.accepted', report: '12', before: '500' }), actions);
+    expect(g).toEqual({ actor: 'admin', action: 'report.accepted', reportId: '12', from: '2026-02-28', to: undefined, before: '500' });
+  });
+
+  it('cut search text to its limit and drop text with control characters', () => {
+    expect(cleanQueryText('  140821  ', 40)).toBe('140821');
+    expect(cleanQueryText('x'.repeat(50), 40)).toHaveLength(40);
+    expect(cleanQueryText('a\u0000b', 40)).toBeUndefined();
+    expect(cleanQueryText('   ', 40)).toBeUndefined();
+    expect(cleanQueryText(null, 40)).toBeUndefined();
+  });
+});
+
+describe('ledger Action inputs', () => {
+  const edit = { itemId: '1', village: '', totalAreaMu: '1.5', farmlandAreaMu: '1', permanentBasic: 'no', problemClass: 'house', measure: '', deadline: '', reason: '核对' };
+
+  it('refuse NUL and impossible deadlines in an edit, in Chinese', () => {
+    expect(ledgerEditSchema.safeParse(edit).success).toBe(true);
+    expect(ledgerEditSchema.safeParse({ ...edit, deadline: '2026-12-31' }).success).toBe(true);
+    for (const over of [{ village: 'a\u0000' }, { reason: '核\u0000对' }, { deadline: '2026-99-99' }, { deadline: '2026-02-30' }, { itemId: '1 OR 1=1' }]) {
+      const r = ledgerEditSchema.safeParse({ ...edit, ...over });
+      expect(r.success, JSON.stringify(over)).toBe(false);
+      expect(r.error!.issues[0]!.message, JSON.stringify(over)).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('refuse a claim or verification date that does not exist', () => {
+    expect(ledgerDateSchema.safeParse({ itemId: '1', on: '2026-02-28' }).success).toBe(true);
+    expect(ledgerDateSchema.safeParse({ itemId: '1', on: '2026-02-30' }).success).toBe(false);
   });
 });
 

@@ -1,17 +1,13 @@
 /** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
 import { WORKFLOW_ACTIONS } from '../workflow.ts';
-import { hasControlChars } from './text-safety.ts';
+import { hasControlChars, plainText as text } from './text-safety.ts';
 
-const UNREADABLE = '填写的内容里有无法识别的字符（如控制字符），请删除后重新输入';
-// Refused, not stripped: NUL cannot be stored in PostgreSQL, and a silently changed text is worse than a clear error.
-const text = (max: number) =>
-  z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max)).refine((s) => !hasControlChars(s), { error: UNREADABLE });
 const id = z.string({ error: '缺少举报编号' }).regex(/^\d{1,18}$/, { error: '举报编号无效' });
 
 export const loginSchema = z.object({
-  login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
-  password: z.string({ error: '请填写密码' }).min(1, { error: '请填写密码' }).max(200),
+  login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64, { error: '登录名最多 64 个字符' }).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
+  password: z.string({ error: '请填写密码' }).min(1, { error: '请填写密码' }).max(200, { error: '密码最多 200 个字符' }),
   /** Where to go after signing in; only staff paths are honoured. */
   next: text(200),
 });
@@ -24,7 +20,7 @@ export const workflowSchema = z.object({
   originalReportId: text(20).refine((s) => s === '' || /^\d{1,18}$/.test(s), { error: '原举报编号无效' }),
   township: text(32),
   /** 'yes' | 'no' for recordVerification. */
-  found: z.enum(['yes', 'no']).nullish(),
+  found: z.enum(['yes', 'no'], { error: '请选择现场核查是否属实' }).nullish(),
   notes: text(4000),
   measure: text(32),
   outcome: text(32),
@@ -58,27 +54,29 @@ export const linkLedgerSchema = z.object({
 });
 
 export const changePasswordSchema = z.object({
-  current: z.string({ error: '请填写当前密码' }).min(1, { error: '请填写当前密码' }).max(200),
-  next: z.string({ error: '请填写新密码' }).min(1, { error: '请填写新密码' }).max(200),
-  confirm: z.string({ error: '请再次填写新密码' }).max(200),
+  current: z.string({ error: '请填写当前密码' }).min(1, { error: '请填写当前密码' }).max(200, { error: '密码最多 200 个字符' }),
+  next: z.string({ error: '请填写新密码' }).min(1, { error: '请填写新密码' }).max(200, { error: '密码最多 200 个字符' }),
+  confirm: z.string({ error: '请再次填写新密码' }).max(200, { error: '密码最多 200 个字符' }),
 }).refine((v) => v.next === v.confirm, { path: ['confirm'], error: '两次填写的新密码不一致' });
 
 export const createUserSchema = z.object({
-  login: z.string({ error: '请填写登录名' }).max(64).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
-  displayName: z.string({ error: '请填写姓名' }).max(40).refine((s) => !hasControlChars(s), { error: '姓名里有无法识别的字符' }),
-  role: z.string({ error: '请选择角色' }).max(20),
+  login: z.string({ error: '请填写登录名' }).max(64, { error: '登录名最多 64 个字符' }).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
+  displayName: z.string({ error: '请填写姓名' }).max(40, { error: '姓名最多 40 个字符' }).refine((s) => !hasControlChars(s), { error: '姓名里有无法识别的字符' }),
+  role: z.string({ error: '请选择角色' }).max(20, { error: '请选择角色' }),
   township: text(32),
-  password: z.string({ error: '请填写初始密码' }).max(200),
+  password: z.string({ error: '请填写初始密码' }).max(200, { error: '密码最多 200 个字符' }),
 });
+
+const userId = z.string({ error: '缺少账号编号' }).regex(/^\d{1,18}$/, { error: '账号编号无效，请从账号列表重新操作' });
 
 export const updateUserSchema = z.object({
-  userId: z.string().regex(/^\d{1,18}$/),
-  role: z.string().max(20),
+  userId,
+  role: z.string({ error: '请选择角色' }).max(20, { error: '请选择角色' }),
   township: text(32),
-  active: z.enum(['yes', 'no']),
+  active: z.enum(['yes', 'no'], { error: '请选择账号是否启用' }),
 });
 
-export const userIdSchema = z.object({ userId: z.string().regex(/^\d{1,18}$/) });
+export const userIdSchema = z.object({ userId });
 
 /** Only same-site staff paths may be a post-login destination (no open redirects). */
 export function safeStaffPath(next: string | null | undefined): string {

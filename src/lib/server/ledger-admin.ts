@@ -14,6 +14,8 @@ import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './re
 import { readLedgerFile, validateLedgerRecords, planLedgerImport, LedgerFileError, type ExistingItem, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
 import { parseMu } from '../mu.ts';
+import { MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
+import { isRealIsoDate } from '../schemas/text-safety.ts';
 import { chinaToday } from '../schemas/report.ts';
 import type { LngLat } from '../../config/types.ts';
 
@@ -171,7 +173,9 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
   } catch {
     problems.push('面积请填写数字，最多两位小数');
   }
-  if (e.deadline && !/^\d{4}-\d{2}-\d{2}$/.test(e.deadline)) problems.push('整改期限格式应为 年-月-日');
+  if (e.deadline && !isRealIsoDate(e.deadline)) problems.push('整改期限不是一个真实的日期，请按 年-月-日 填写');
+  if (!PROBLEM_CLASSES.some((c) => c.code === e.problemClass)) problems.push('请选择问题类型');
+  if (e.measure && !MEASURES.some((m) => m.code === e.measure)) problems.push('请从列表中选择整改措施');
   if (!e.reason.trim()) problems.push('请填写修改原因');
   if (problems.length) throw new WorkflowInputError(problems);
   void total;
@@ -189,7 +193,7 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
 /** The township says it has put the item right. Its own township's items only. */
 export async function claimRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   if (user.role !== 'township') throw new ReportAccessError('整改完成由乡镇核查员申报');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || on > chinaToday()) throw new WorkflowInputError(['请填写整改完成日期，不能晚于今天']);
+  if (!isRealIsoDate(on) || on > chinaToday()) throw new WorkflowInputError(['请填写整改完成日期，不能晚于今天']);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['township', 'claimed_rectified_on', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new ReportNotFoundError();
@@ -204,7 +208,7 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
 export async function verifyRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   requireLedgerKeeper(user);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(on) || on > chinaToday()) throw new WorkflowInputError(['请填写核验日期，不能晚于今天']);
+  if (!isRealIsoDate(on) || on > chinaToday()) throw new WorkflowInputError(['请填写核验日期，不能晚于今天']);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['claimed_rectified_on', 'claimed_by', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new ReportNotFoundError();

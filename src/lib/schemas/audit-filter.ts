@@ -1,0 +1,24 @@
+import { z } from 'astro/zod';
+import type { AuditFilter } from '../server/audit-query.ts';
+import { cleanQueryText, isRealIsoDate } from './text-safety.ts';
+
+const date = z.string().refine(isRealIsoDate).optional().catch(undefined);
+const id = z.string().regex(/^\d{1,18}$/).optional().catch(undefined);
+
+/**
+ * Query string of the admin audit page. A value that cannot name anything (2026-02-30, a NUL in
+ * the login name, a forged cursor) is dropped rather than refused: the page still answers, with
+ * that filter off, and the form shows what is actually applied.
+ */
+export function parseAuditFilter(params: URLSearchParams, actions: Readonly<Record<string, string>>): AuditFilter {
+  const get = (k: string) => params.get(k) ?? undefined;
+  const action = get('action');
+  return {
+    actor: cleanQueryText(get('actor'), 64),
+    action: action && Object.hasOwn(actions, action) ? action : undefined,
+    reportId: id.parse(get('report')?.trim()),
+    from: date.parse(get('from')),
+    to: date.parse(get('to')),
+    before: id.parse(get('before')),
+  };
+}
