@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { recreateDatabase } from '../db/embedded.ts';
-import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
+import { projectRoot, snapshotBuild } from '../src/cli/build.ts';
 import { provideDatabase } from '../src/cli/database.ts';
 import { freePort } from './e2e/app-process.ts';
 
@@ -47,7 +47,11 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-buildIfNeeded();
+// The apps under test serve a copy of the build: an `npm start` after an edit, or a second test
+// run in this checkout, rebuilds dist/ and would otherwise swap the code under this run.
+const distCopy = path.join(projectRoot, '.data', `test-dist-${process.env.TEST_DB_PREFIX ?? 'default'}`);
+snapshotBuild(distCopy);
+process.env.DIST_DIR = distCopy;
 const resultsDir = path.join(projectRoot, '.data', `test-results-${process.env.TEST_DB_PREFIX ?? 'default'}`);
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });

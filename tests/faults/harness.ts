@@ -4,10 +4,10 @@
  * Everything listens on 127.0.0.1 only; data lives under .data/faults-*.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { recreateDatabase, startEmbeddedPostgres, type RunningDatabase } from '../../db/embedded.ts';
-import { buildIfNeeded, projectRoot } from '../../src/cli/build.ts';
+import { projectRoot } from '../../src/cli/build.ts';
 
 export const HOST = '127.0.0.1';
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -15,33 +15,6 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function log(message: string): void {
   const t = new Date().toISOString().slice(11, 23);
   console.log(`[${t}] ${message}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The build
-
-/**
- * Builds if needed, then copies dist/ to a directory of the tests' own (served with DIST_DIR), so
- * a rebuild of dist/ during the run (another developer's `npm start` or `npm test`) cannot
- * replace the code under a running app or the one restarted by the crash test. A copy made while
- * a build was rewriting dist/ (its stamp changed meanwhile) is made again.
- */
-export async function snapshotBuild(target: string): Promise<void> {
-  const stampFile = path.join(projectRoot, 'dist', '.build-stamp');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      buildIfNeeded(log);
-      const before = readFileSync(stampFile, 'utf8');
-      rmSync(target, { recursive: true, force: true });
-      cpSync(path.join(projectRoot, 'dist'), target, { recursive: true });
-      if (readFileSync(stampFile, 'utf8') === before && existsSync(path.join(target, 'server', 'entry.mjs'))) return;
-    } catch (err) {
-      if (attempt >= 5) throw err;
-      log(`build or copy failed (${(err as Error).message}); another build running? trying again`);
-    }
-    if (attempt >= 5) throw new Error('dist/ kept changing while it was copied');
-    await sleep(10_000);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ import { projectRoot } from '../../src/cli/build.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { getSecrets } from '../../src/lib/server/secrets.ts';
 import { phoneJpeg } from '../support/photos.ts';
-import { AppInstance, FaultDatabase, HOST, log, sleep, snapshotBuild } from './harness.ts';
+import { AppInstance, FaultDatabase, HOST, log, sleep } from './harness.ts';
+import { snapshotBuild } from '../../src/cli/build.ts';
 import { describeLoad, runLoad, type LoadOptions, type LoadResult, type ResponseEvent } from './load.ts';
 import { describeFigures, verifySubmissions, type Figures } from './verify.ts';
 import { instanceChecks } from './instances.ts';
@@ -77,7 +78,7 @@ const { appSecret } = getSecrets();
 
 const photo = await phoneJpeg({ width: 640, height: 480 });
 const distDir = path.join(projectRoot, '.data', 'faults-dist');
-await snapshotBuild(distDir);
+snapshotBuild(distDir, log);
 const pg = new FaultDatabase(path.join(projectRoot, '.data', 'faults-pg'), PG_PORT, 'gengdi_faults');
 log(`starting PostgreSQL on ${HOST}:${PG_PORT} (.data/faults-pg)`);
 await pg.start();

@@ -29,16 +29,35 @@ export function createDb(connectionString: string, options: { max?: number } = {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start the portal with `npm start`, or set it.');
+  return url;
+}
+
 let shared: Kysely<Database> | undefined;
 
 /** The process-wide instance, configured by DATABASE_URL (npm start sets it for the embedded server). */
 export function getDb(): Kysely<Database> {
   if (!shared) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set: start the portal with `npm start`, or set it.');
-    shared = createDb(url);
+    shared = createDb(databaseUrl());
   }
   return shared;
+}
+
+let probe: Kysely<Database> | undefined;
+
+/**
+ * A one-connection pool for /api/health only. Through the shared pool, a health check waits in
+ * line behind the requests of a busy minute and times out, and a load balancer reading that
+ * "database down" would take a healthy but busy instance out of service. Its own connection
+ * answers the question asked: does the database answer this instance?
+ */
+export function getProbeDb(): Kysely<Database> {
+  if (!probe) {
+    probe = createDb(databaseUrl(), { max: 1 });
+  }
+  return probe;
 }
 
 /** True when the error means the database is unreachable (not a bug in a query). */
