@@ -11,6 +11,7 @@ import { BASE_HEADERS } from '../lib/server/security-headers.ts';
 import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
 import { translateBareRefusals } from './bare-refusals.ts';
+import { loadPrerenderedPages } from './prerendered-pages.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -21,10 +22,12 @@ export async function servePortal(): Promise<http.Server> {
   const dist = process.env.DIST_DIR ? path.resolve(projectRoot, process.env.DIST_DIR) : path.join(projectRoot, 'dist');
   const entry = pathToFileURL(path.join(dist, 'server', 'entry.mjs')).href;
   const { handler } = (await import(entry)) as { handler: Handler };
+  const servePrerendered = loadPrerenderedPages(path.join(dist, 'client'));
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
-    // A fresh copy of a public page (stored by the page-cache middleware) goes out without Astro.
-    if (replayCachedPage(req, res)) return;
+    // Prerendered pages from memory, and fresh copies of public database pages (stored by the
+    // page-cache middleware), go out without Astro.
+    if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
     translateBareRefusals(res);
     handler(req, res);
   });

@@ -124,6 +124,19 @@ describe('public pages over HTTP', () => {
     expect(json.rows.filter((r: { township: string }) => r.township === '全县合计').map((r: { items: number }) => r.items)).toEqual([118, 71]);
   });
 
+  it('serves a prerendered page with or without its trailing slash, and answers a repeat visit with 304', async () => {
+    const first = await fetch(`${baseUrl}/law/`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/text\/html/);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    const body = await first.text();
+    expect(await (await fetch(`${baseUrl}/law`)).text()).toBe(body);
+    const again = await fetch(`${baseUrl}/law/`, { headers: { 'If-None-Match': etag! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('reports database health', async () => {
     const res = await fetch(`${baseUrl}/api/health`);
     expect(res.status).toBe(200);
