@@ -32,8 +32,10 @@ const outageStatus = defineMiddleware(async (context, next) => {
   try {
     response = await next();
   } catch (err) {
-    // An outage met before any page ran (e.g. checking a staff session) is the same 503.
-    if (isDatabaseUnavailable(err)) return context.rewrite('/unavailable/');
+    // An outage met before any page ran (e.g. checking a staff session), or thrown through a
+    // page, is the same 503. A fresh GET request: a POST whose body a page has read cannot be
+    // copied for a rewrite (Astro would throw RewriteWithBodyUsed, a 500).
+    if (isDatabaseUnavailable(err)) return context.rewrite(new Request(new URL('/unavailable/', context.url)));
     throw err;
   }
   if (response.status === 500 && response.headers.has('Retry-After')) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/lib/server/db.ts';
 import { baseUrl } from './browser.ts';
@@ -37,7 +38,12 @@ describe('a change in the database reaches the public pages', () => {
 describe('with the database unreachable', () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startServeOnly({ DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' });
+    app = await startServeOnly({
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none',
+      // As in production: the keys are set, only the database is missing.
+      REPORTER_DATA_KEY: randomBytes(32).toString('base64'),
+      APP_SECRET: randomBytes(48).toString('base64'),
+    });
   });
   afterAll(() => app.stop());
 
@@ -48,6 +54,18 @@ describe('with the database unreachable', () => {
       const res = await fetch(app.url + path);
       expect(res.status, path).toBe(503);
       expect(await res.text(), path).toContain('服务暂时不可用');
+    }
+  });
+
+  it('answers forms whose page has read the body (tracking, sign-in) with 503 in Chinese, never 500', async () => {
+    const posts: Array<[string, Record<string, string>]> = [
+      ['/track/', { code: 'ABCD-EFGH-JKMN-PQRS-TV' }],
+      ['/staff/login/?_action=staff.login', { login: 'admin', password: 'x', next: '/staff/' }],
+    ];
+    for (const [path, fields] of posts) {
+      const res = await fetch(app.url + path, { method: 'POST', redirect: 'manual', headers: { Origin: app.url }, body: new URLSearchParams(fields) });
+      expect(res.status, path).toBe(503);
+      expect(await res.text(), path).toMatch(/暂时/);
     }
   });
 
