@@ -16,13 +16,13 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { formatReceiptCode, withCheck } from '../../src/lib/server/receipt-code.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';
-import { baseUrl, describeViolations, runAxe, useBrowser } from './browser.ts';
+import { baseUrl, describeViolations, runAxe, useBrowser, watchedPage, type WatchedPage } from './browser.ts';
 
 const PASSWORD = process.env.E2E_STAFF_PASSWORD ?? 'Demo-pass-2026-e2e';
 const db = createDb(process.env.E2E_DATABASE_URL!, { max: 2 });
@@ -58,11 +58,7 @@ async function sessionOf(login: Login): Promise<string> {
   return sessions.get(login)!;
 }
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  problems: string[];
-}
+type Opened = WatchedPage;
 
 /**
  * `js: false` is JavaScript off as the page sees it: every script it asks for is refused (the site
@@ -71,23 +67,12 @@ interface Opened {
  * (The display-switch tests below use the real switch.)
  */
 async function open(options: { login?: Login; js?: boolean; context?: BrowserContextOptions } = {}): Promise<Opened> {
-  const context = await browser().newContext({ locale: 'zh-CN', viewport: DESKTOP, ...options.context });
-  const scripts = options.js ?? true;
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    // Map tiles come from the internet, which tests do not have.
-    if (/tile\.openstreetmap\.org|tianditu\.gov\.cn/.test(url)) return route.abort();
-    if (!scripts && route.request().resourceType() === 'script') return route.abort();
-    return route.fallback();
-  });
-  if (options.login) await context.addCookies([{ name: 'gd_session', value: await sessionOf(options.login), url: baseUrl }]);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
+  const opened = await watchedPage(browser(), { viewport: DESKTOP, ...options.context });
+  if (options.js === false) {
+    await opened.context.route('**/*', (route) => (route.request().resourceType() === 'script' ? route.abort() : route.fallback()));
+  }
+  if (options.login) await opened.context.addCookies([{ name: 'gd_session', value: await sessionOf(options.login), url: baseUrl }]);
+  return opened;
 }
 
 async function expectAxeClean(page: Page, what: string): Promise<void> {

@@ -1,7 +1,7 @@
 /** Shared browser plumbing for e2e tests: Debian's Chromium driven by playwright-core, plus axe. */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const baseUrl = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4321';
@@ -36,14 +36,32 @@ export interface OpenedPage {
   close(): Promise<void>;
 }
 
-export async function openPage(browser: Browser, path: string, options: BrowserContextOptions = {}): Promise<OpenedPage> {
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Content-Security-Policy violations and page errors seen so far. */
+  problems: string[];
+}
+
+/**
+ * A fresh context (Chinese locale) and page that record CSP violations and page errors. Map tiles
+ * come from the internet, which tests do not have: they are refused (the boundary and township
+ * markers are vectors, so the map still works).
+ */
+export async function watchedPage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  await context.route(/tile\.openstreetmap\.org|tianditu\.gov\.cn/, (route) => route.abort());
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+export async function openPage(browser: Browser, path: string, options: BrowserContextOptions = {}): Promise<OpenedPage> {
+  const { context, page, problems } = await watchedPage(browser, options);
   await page.goto(new URL(path, baseUrl).href, { waitUntil: 'load' });
   return { page, problems, close: () => context.close() };
 }

@@ -10,13 +10,13 @@
  * steps share state in order, like the story.
  */
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
-import { baseUrl, describeViolations, runAxe, useBrowser } from './browser.ts';
+import { baseUrl, describeViolations, runAxe, useBrowser, watchedPage, type WatchedPage } from './browser.ts';
 
 const PASSWORD = process.env.E2E_STAFF_PASSWORD ?? 'Demo-pass-2026-e2e';
 const db = createDb(process.env.E2E_DATABASE_URL!, { max: 2 });
@@ -52,23 +52,10 @@ afterAll(async () => {
   await db.destroy();
 });
 
-interface Person {
-  context: BrowserContext;
-  page: Page;
-  problems: string[];
-}
+type Person = WatchedPage;
 
-async function person(options: BrowserContextOptions = DESKTOP): Promise<Person> {
-  const context = await browser().newContext({ locale: 'zh-CN', ...options });
-  // Map tiles come from the internet, which tests do not have.
-  await context.route(/tile\.openstreetmap\.org|tianditu\.gov\.cn/, (route) => route.abort());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
+function person(options: BrowserContextOptions = DESKTOP): Promise<Person> {
+  return watchedPage(browser(), options);
 }
 
 /** A staff member signs in through the sign-in form. */

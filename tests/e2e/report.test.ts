@@ -10,7 +10,7 @@ import { hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/lib/
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { phoneJpeg } from '../support/photos.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';
-import { baseUrl, describeViolations, runAxe, useBrowser } from './browser.ts';
+import { baseUrl, describeViolations, runAxe, useBrowser, watchedPage } from './browser.ts';
 
 const db = createDb(process.env.E2E_DATABASE_URL!, { max: 2 });
 afterAll(() => db.destroy());
@@ -39,15 +39,7 @@ interface Opened {
 }
 
 async function open(path: string, options: BrowserContextOptions = {}, url = baseUrl): Promise<Opened> {
-  const context = await browser().newContext({ locale: 'zh-CN', ...options });
-  // Map tiles come from the internet, which tests do not have; the boundary and townships are vectors.
-  await context.route(/tile\.openstreetmap\.org|tianditu\.gov\.cn/, (route) => route.abort());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  const { context, page, problems } = await watchedPage(browser(), options);
   await page.goto(new URL(path, url).href, { waitUntil: 'load' });
   return { context, page, problems, loadedAt: Date.now() };
 }

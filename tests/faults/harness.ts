@@ -156,31 +156,6 @@ export class AppInstance {
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 
-/** Just enough of a cookie jar for one client: set, overwrite, delete on Max-Age=0. */
-export class CookieJar {
-  private cookies = new Map<string, string>();
-  take(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => {
-        const [k, v] = a.split('=').map((s) => s.trim());
-        return (/^max-age$/i.test(k!) && Number(v) <= 0) || (/^expires$/i.test(k!) && Date.parse(v!) < Date.now());
-      });
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  get(name: string): string | undefined {
-    return this.cookies.get(name);
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
 /** The value of one Set-Cookie cookie in a response, if set (and not being deleted). */
 export function setCookieValue(res: Response, name: string): string | undefined {
   for (const line of res.headers.getSetCookie()) {
