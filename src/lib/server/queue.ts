@@ -77,6 +77,14 @@ export async function listQueue(
   // The cursor carries the database's own microseconds: a JavaScript Date keeps milliseconds only,
   // and a row stamped 12:00:00.123456 would come again after a cursor of 12:00:00.123.
   if (after) q = q.where(sql<boolean>`(submitted_at, id) > (${after.submittedAt}::timestamptz, ${after.id}::bigint)`);
+  // Overdue: report_open_queue_idx (migration 0006) carries every column the filter and the
+  // cursor read, so the page's ids come from the index alone and only those rows are read. A
+  // narrow filter (a township, a class and photos) otherwise read row after row of the table to
+  // find 26: at a million reports PostgreSQL chose to read all of it (350 ms).
+  if (filter.overdue) {
+    const ids = q.select('id').orderBy('submitted_at').orderBy('id').limit(limit + 1);
+    q = db.selectFrom('report').where('id', 'in', ids) as ReportQuery;
+  }
   const today = chinaToday();
   const rows = await q
     .select(['id', 'status', 'problem_class', 'township', 'assigned_township', 'place_description', 'corrected_place', 'submitted_at', 'stage_deadline', 'photo_count', 'is_demo'])
@@ -116,13 +124,12 @@ function counters(db: Kysely<Database>, table: CounterTable, user: StaffUser, fi
   return q;
 }
 
-async function sumByStatus(q: ReturnType<typeof counters>): Promise<Record<string, number>> {
-  const counted = await q
+/** Per-status sums of a counter table's slots and keys; a status that sums to 0 is left out. */
+function sumsByStatus(q: ReturnType<typeof counters>) {
+  return q
     .select((eb) => ['status', eb.fn.sum<string>('n').as('n')])
     .groupBy('status')
-    .having((eb) => eb.fn.sum('n'), '>', 0)
-    .execute();
-  return Object.fromEntries(counted.map((r) => [r.status, Number(r.n)]));
+    .having((eb) => eb.fn.sum('n'), '>', 0);
 }
 
 /**
@@ -132,21 +139,31 @@ async function sumByStatus(q: ReturnType<typeof counters>): Promise<Record<strin
  */
 async function countOverdue(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number> | null> {
   const today = chinaToday();
-  const fold = await db.selectFrom('report_deadline_fold').select('before').executeTakeFirst();
-  if (fold && fold.before > today) return null;
-  if (!fold || fold.before < today) {
+  const sums = sumsByStatus(counters(db, 'report_deadline_count', user, filter).where(sql<boolean>`deadline < ${today}::date`));
+  // One statement, so that the fold date read is the one the summed rows were folded to.
+  const { folded, counts } = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('report_deadline_fold').select('before').as('folded'),
+      sql<Record<string, number> | null>`(select json_object_agg(s.status, s.n) from (${sums}) as s)`.as('counts'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (folded !== null && folded > today) return null;
+  if (folded === null || folded < today) {
     // Once a day (the first overdue count of the day folds yesterday): this keeps the sum to a
     // few hundred rows. The numbers are right without it, so a fold that fails (a lock conflict
     // with a report being saved) is left to the next count.
     await sql`select report_deadline_count_fold(${today}::date)`.execute(db).catch(() => {});
   }
-  return sumByStatus(counters(db, 'report_deadline_count', user, filter).where(sql<boolean>`deadline < ${today}::date`));
+  return Object.fromEntries(Object.entries(counts ?? {}).map(([status, n]) => [status, Number(n)]));
 }
 
 export async function countByStatus(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number>> {
   // Submission dates are in neither counter table: filters on them count the matching rows.
   if (!filter.from && !filter.to) {
-    if (!filter.overdue) return sumByStatus(counters(db, 'report_count', user, filter));
+    if (!filter.overdue) {
+      const sums = await sumsByStatus(counters(db, 'report_count', user, filter)).execute();
+      return Object.fromEntries(sums.map((r) => [r.status, Number(r.n)]));
+    }
     const overdue = await countOverdue(db, user, filter);
     if (overdue) return overdue;
   }
