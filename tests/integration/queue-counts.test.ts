@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countByStatus } from '../../src/lib/server/queue.ts';
+import { chinaToday } from '../../src/lib/schemas/report.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
 import { useTestDatabase } from './helpers.ts';
 import { insertReport, insertUser } from './staff-fixtures.ts';
@@ -77,5 +78,119 @@ describe('the queue counts kept by triggers (report_count)', () => {
     await sql`delete from report_count`.execute(db);
     await sql`select report_count_rebuild()`.execute(db);
     expect(await countByStatus(db, moderator, {})).toEqual({ closed: 1 });
+  });
+});
+
+describe('the overdue counts kept by triggers (report_deadline_count)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The China date `days` from now, as the queue's "today" is. */
+  const day = (days: number) => chinaToday(new Date(Date.now() + days * 86_400_000));
+  const overdueOn = (today: string, where = sql`true`) => sql`stage_deadline < ${today}::date and status not in ('closed', 'refused') and ${where}`;
+  const setDeadline = (id: string, days: number | null) =>
+    db.updateTable('report').set({ stage_deadline: days === null ? null : day(days) }).where('id', '=', id).execute();
+  const pastDayRows = async () =>
+    Number((await sql<{ n: string }>`select count(*) as n from report_deadline_count where deadline > '-infinity' and deadline < ${day(0)}::date`.execute(db)).rows[0]!.n);
+
+  it('follow deadlines, status changes, photos, reassignment and deletes, and ignore rolled-back work', async () => {
+    const moderator = await insertUser(db, 'moderator');
+    const xishe = await insertUser(db, 'township', { township: 'xishe' });
+    const publicity: StaffUser = { ...moderator, role: 'publicity' };
+    const longAgo = await insertReport(db, { status: 'rectifying', township: 'xishe' });
+    const yesterday = await insertReport(db, { status: 'accepted', township: 'jifeng' });
+    const dueToday = await insertReport(db, { status: 'verifying', township: 'xishe' });
+    const tomorrow = await insertReport(db, { status: 'verifying', township: 'jifeng' });
+    const closed = await insertReport(db, { status: 'closed', township: 'xishe' });
+    await insertReport(db, { status: 'submitted' });
+    await setDeadline(longAgo, -40);
+    await setDeadline(yesterday, -1);
+    await setDeadline(dueToday, 0);
+    await setDeadline(tomorrow, 1);
+    await setDeadline(closed, -5);
+    const today = day(0);
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ rectifying: 1, accepted: 1 });
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual(await counted(overdueOn(today)));
+
+    await setDeadline(dueToday, -1);
+    await db.updateTable('report').set({ photo_count: 3 }).where('id', '=', longAgo).execute();
+    await db.updateTable('report').set({ status: 'verifying', assigned_township: 'jifeng' }).where('id', '=', yesterday).execute();
+    await db.updateTable('report').set({ status: 'closed', stage_deadline: null }).where('id', '=', tomorrow).execute();
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ rectifying: 1, verifying: 2 });
+    expect(await countByStatus(db, moderator, { overdue: true, hasPhotos: true })).toEqual({ rectifying: 1 });
+    expect(await countByStatus(db, moderator, { overdue: true, township: 'jifeng' })).toEqual({ verifying: 1 });
+    expect(await countByStatus(db, xishe, { overdue: true })).toEqual(await counted(overdueOn(today, sql`assigned_township = 'xishe'`)));
+    expect(await countByStatus(db, publicity, { overdue: true })).toEqual({});
+
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('report').set({ status: 'closed', stage_deadline: null }).where('id', '=', longAgo).execute();
+        await trx.updateTable('report').set({ stage_deadline: day(-3) }).where('id', '=', tomorrow).execute();
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ rectifying: 1, verifying: 2 });
+
+    await db.deleteFrom('report_event').where('report_id', '=', dueToday).execute();
+    await db.deleteFrom('report').where('id', '=', dueToday).execute();
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ rectifying: 1, verifying: 1 });
+    for (const f of [{}, { hasPhotos: true }, { township: 'xishe' }, { problemClass: 'house', township: 'jifeng' }]) {
+      const where = sql.join([sql`true`, ...('hasPhotos' in f ? [sql`photo_count > 0`] : []), ...('township' in f ? [sql`township = ${f.township}`] : []), ...('problemClass' in f ? [sql`problem_class = ${f.problemClass}`] : [])], sql` and `);
+      expect(await countByStatus(db, moderator, { ...f, overdue: true }), JSON.stringify(f)).toEqual(await counted(overdueOn(today, where)));
+    }
+  });
+
+  it('fold the days before today once a day and stay right for a clock on either side of the fold', async () => {
+    const moderator = await insertUser(db, 'moderator');
+    const ids: string[] = [];
+    for (const [i, days] of [-30, -30, -2, -1, 0, 1, 3].entries()) {
+      const id = await insertReport(db, { status: i % 2 ? 'verifying' : 'rectifying', township: i % 3 ? 'xishe' : 'jifeng' });
+      await setDeadline(id, days);
+      ids.push(id);
+    }
+    // Fresh from TRUNCATE nothing is folded: every deadline has its day row.
+    expect(await db.selectFrom('report_deadline_fold').selectAll().execute()).toEqual([]);
+    expect(await pastDayRows()).toBeGreaterThan(0);
+    const today = day(0);
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual(await counted(overdueOn(today)));
+    // That count folded every day before today.
+    expect(await db.selectFrom('report_deadline_fold').select('before').executeTakeFirst()).toEqual({ before: today });
+    expect(await pastDayRows()).toBe(0);
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ rectifying: 2, verifying: 2 });
+
+    // Changes to folded deadlines land in the folded rows; new past deadlines too.
+    await db.updateTable('report').set({ status: 'closed', stage_deadline: null }).where('id', '=', ids[0]!).execute();
+    await db.updateTable('report').set({ photo_count: 1 }).where('id', '=', ids[1]!).execute();
+    await setDeadline(ids[6]!, -8);
+    expect(await pastDayRows()).toBe(0);
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual(await counted(overdueOn(today)));
+    expect(await countByStatus(db, moderator, { overdue: true, hasPhotos: true })).toEqual({ verifying: 1 });
+
+    // A clock behind the fold cannot use the folded rows: it counts the reports.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.now() - 2 * 86_400_000));
+    const behind = chinaToday();
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual(await counted(overdueOn(behind)));
+    // A clock ahead counts the days up to its today but folds no further than the database's date.
+    vi.setSystemTime(new Date(Date.now() + 4 * 86_400_000 + 60_000));
+    const ahead = chinaToday();
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual(await counted(overdueOn(ahead)));
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ rectifying: 3, verifying: 3 });
+    vi.useRealTimers();
+    expect(await db.selectFrom('report_deadline_fold').select('before').executeTakeFirst()).toEqual({ before: today });
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual(await counted(overdueOn(today)));
+  });
+
+  it('are rebuilt from the table with the other counts', async () => {
+    const moderator = await insertUser(db, 'moderator');
+    for (const days of [-9, -1, 2]) await setDeadline(await insertReport(db, { status: 'verifying' }), days);
+    await sql`delete from report_deadline_count`.execute(db);
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({});
+    await sql`select report_count_rebuild()`.execute(db);
+    expect(await countByStatus(db, moderator, { overdue: true })).toEqual({ verifying: 2 });
+    expect(await db.selectFrom('report_deadline_fold').select('before').executeTakeFirst()).toEqual({ before: day(0) });
+    expect(await pastDayRows()).toBe(0);
   });
 });

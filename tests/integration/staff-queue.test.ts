@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { countByStatus, decodeCursor, encodeCursor, listQueue, type Cursor } from '../../src/lib/server/queue.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
+import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { useTestDatabase } from './helpers.ts';
 import { insertReport, insertUser } from './staff-fixtures.ts';
 
@@ -56,6 +57,28 @@ describe('the staff queue', () => {
     expect((await listQueue(db, moderator, { township: 'xishe' }, null)).rows.map((r) => r.id)).toEqual([a, c]);
     expect((await listQueue(db, moderator, { status: 'verifying' }, null)).rows.map((r) => r.id)).toEqual([c]);
     expect(await countByStatus(db, moderator, { township: 'xishe' })).toEqual({ submitted: 1, verifying: 1 });
+  });
+
+  it('pages through the overdue reports under the other filters, oldest first, as selecting them from the table does', async () => {
+    const moderator = await insertUser(db, 'moderator');
+    const xishe = await insertUser(db, 'township', { township: 'xishe' });
+    const t = new Date('2026-10-01T01:00:00Z');
+    const day = (days: number) => chinaToday(new Date(Date.now() + days * 86_400_000));
+    const statuses = ['submitted', 'accepted', 'verifying', 'rectifying', 'closed', 'refused'] as const;
+    for (let i = 0; i < 30; i++) {
+      const id = await insertReport(db, { status: statuses[i % statuses.length], township: i % 3 ? 'xishe' : 'jifeng', submittedAt: new Date(t.getTime() + (i % 7) * 3600_000) });
+      await db.updateTable('report').set({ stage_deadline: day((i % 5) - 3), photo_count: i % 4 ? 1 : 0 }).where('id', '=', id).execute();
+    }
+    const expected = async (where: ReturnType<typeof sql>) =>
+      (await sql<{ id: string }>`select id from report where stage_deadline < ${day(0)}::date and status not in ('closed', 'refused') and ${where} order by submitted_at, id`.execute(db)).rows.map((r) => r.id);
+    const overdue = await expected(sql`true`);
+    expect(overdue.length).toBeGreaterThan(5);
+    expect((await walk(moderator, { overdue: true }, 2)).flat()).toEqual(overdue);
+    expect((await walk(moderator, { overdue: true, hasPhotos: true, township: 'xishe' }, 3)).flat()).toEqual(await expected(sql`photo_count > 0 and township = 'xishe'`));
+    expect((await walk(moderator, { overdue: true, status: 'verifying' }, 2)).flat()).toEqual(await expected(sql`status = 'verifying'`));
+    expect((await walk(xishe, { overdue: true }, 4)).flat()).toEqual(await expected(sql`assigned_township = 'xishe'`));
+    const first = await listQueue(db, moderator, { overdue: true }, null, 3);
+    expect(first.rows.every((r) => r.overdue)).toBe(true);
   });
 
   it('a tampered cursor is ignored rather than trusted', () => {

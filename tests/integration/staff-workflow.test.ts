@@ -359,4 +359,36 @@ describe('nearby reports', () => {
     found.forEach((f, i) => expect(Math.abs(f.distanceMetres - expected[i]!), f.id).toBeLessThanOrEqual(1));
     expect(found.find((f) => f.id === inside.east200)).toMatchObject({ status: 'closed', problemClass: 'house', assignedTownship: 'xishe', duplicateOf: null });
   });
+
+  it('finds what measuring every report finds, across grid cells and for a radius too wide for them', async () => {
+    const center = { lng: 110.85, lat: 35.55 };
+    const t = new Date('2026-10-01T02:00:00Z');
+    const day = 86_400_000;
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const self = await insertReport(db, { ...center, submittedAt: t });
+    const reports: Array<{ id: string; lng: number; lat: number; at: Date }> = [];
+    // Most within about a kilometre (many grid cells of 1/400°, some on their edges), some far.
+    for (let i = 0; i < 160; i++) {
+      const spread = i < 130 ? 0.01 : 0.2;
+      const p = { lng: center.lng + (random() - 0.5) * 2 * spread, lat: center.lat + (random() - 0.5) * 2 * spread * 0.8 };
+      if (i % 20 === 0) p.lat = Math.floor(p.lat * 400) / 400;
+      const at = new Date(t.getTime() + Math.round((random() - 0.5) * 400) * day);
+      reports.push({ id: await insertReport(db, { ...p, submittedAt: at }), ...p, at });
+    }
+    const rad = (d: number) => (d * Math.PI) / 180;
+    const distance = (p: { lng: number; lat: number }) =>
+      2 * R * Math.asin(Math.sqrt(Math.sin(rad(p.lat - center.lat) / 2) ** 2 + Math.cos(rad(center.lat)) * Math.cos(rad(p.lat)) * Math.sin(rad(p.lng - center.lng) / 2) ** 2));
+    for (const radius of [300, 500, 900, 15_000]) {
+      const expected = reports
+        .filter((r) => Math.abs(r.at.getTime() - t.getTime()) <= 180 * day)
+        .map((r) => ({ id: r.id, d: distance(r) }))
+        .filter((r) => r.d <= radius)
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 50);
+      const found = await findNearbyReports(db, { id: self, ...center, submittedAt: t }, radius, 180);
+      expect(expected.length, `radius ${radius}`).toBeGreaterThan(2);
+      expect(found.map((f) => f.id), `radius ${radius}`).toEqual(expected.map((e) => e.id));
+    }
+  });
 });

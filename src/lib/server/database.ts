@@ -247,6 +247,30 @@ export interface ReportEventTable {
   at: DefaultTimestamp;
 }
 
+/** Per-status numbers of reports kept by triggers (migration 0005); readers sum the slots. */
+export interface ReportCountTable {
+  status: string;
+  township: string;
+  problem_class: string;
+  /** '' for a report not assigned to a township. */
+  assigned_township: string;
+  has_photos: boolean;
+  slot: number;
+  n: ColumnType<string, string | number, string | number>;
+}
+
+/** The same numbers for open reports with a deadline, per deadline day (migration 0006). */
+export interface ReportDeadlineCountTable extends ReportCountTable {
+  /** 'YYYY-MM-DD', or '-infinity' for the days folded together (before report_deadline_fold.before). */
+  deadline: string;
+}
+
+/** One row: the date before which report_deadline_count's days are folded. */
+export interface ReportDeadlineFoldTable {
+  singleton: Generated<boolean>;
+  before: string;
+}
+
 export interface RateLimitTable {
   bucket: string;
   key: string;
@@ -263,6 +287,9 @@ export interface Database {
   photo_blob: PhotoBlobTable;
   report_photo: ReportPhotoTable;
   report_event: ReportEventTable;
+  report_count: ReportCountTable;
+  report_deadline_count: ReportDeadlineCountTable;
+  report_deadline_fold: ReportDeadlineFoldTable;
   rate_limit: RateLimitTable;
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;

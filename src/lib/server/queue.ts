@@ -77,6 +77,14 @@ export async function listQueue(
   // The cursor carries the database's own microseconds: a JavaScript Date keeps milliseconds only,
   // and a row stamped 12:00:00.123456 would come again after a cursor of 12:00:00.123.
   if (after) q = q.where(sql<boolean>`(submitted_at, id) > (${after.submittedAt}::timestamptz, ${after.id}::bigint)`);
+  // Overdue: report_open_queue_idx (migration 0006) carries every column the filter and the
+  // cursor read, so the page's ids come from the index alone and only those rows are read. A
+  // narrow filter (a township, a class and photos) otherwise read row after row of the table to
+  // find 26: at a million reports PostgreSQL chose to read all of it (350 ms).
+  if (filter.overdue) {
+    const ids = q.select('id').orderBy('submitted_at').orderBy('id').limit(limit + 1);
+    q = db.selectFrom('report').where('id', 'in', ids) as ReportQuery;
+  }
   const today = chinaToday();
   const rows = await q
     .select(['id', 'status', 'problem_class', 'township', 'assigned_township', 'place_description', 'corrected_place', 'submitted_at', 'stage_deadline', 'photo_count', 'is_demo'])
@@ -102,26 +110,62 @@ export async function listQueue(
   return { rows: page, next: lastRow ? { submittedAt: lastRow.cursor_at, id: lastRow.id } : null };
 }
 
-/** report_count (migration 0005): per-status numbers kept by triggers, so the counts need not read the table. */
-interface CountsDatabase {
-  report_count: { status: string; township: string; problem_class: string; assigned_township: string; has_photos: boolean; slot: number; n: string };
+type CounterTable = 'report_count' | 'report_deadline_count';
+
+/** A trigger-kept counter table narrowed like `scoped` narrows the reports: both tables carry the same key columns. */
+function counters(db: Kysely<Database>, table: CounterTable, user: StaffUser, filter: QueueFilter) {
+  // Typed as report_count: report_deadline_count has the same columns and a deadline, which the caller filters on.
+  let q = db.selectFrom(table as 'report_count');
+  if (user.role === 'township') q = q.where('assigned_township', '=', user.township ?? '-');
+  if (user.role === 'publicity') q = q.where('status', '=', 'closed');
+  if (filter.problemClass) q = q.where('problem_class', '=', filter.problemClass);
+  if (filter.township) q = q.where('township', '=', filter.township);
+  if (filter.hasPhotos) q = q.where('has_photos', '=', true);
+  return q;
+}
+
+/** Per-status sums of a counter table's slots and keys; a status that sums to 0 is left out. */
+function sumsByStatus(q: ReturnType<typeof counters>) {
+  return q
+    .select((eb) => ['status', eb.fn.sum<string>('n').as('n')])
+    .groupBy('status')
+    .having((eb) => eb.fn.sum('n'), '>', 0);
+}
+
+/**
+ * Overdue counts from report_deadline_count (migration 0006): the open reports of every deadline
+ * day before today, the days long past folded into one set of rows. null when this clock's today
+ * is before the date the counts were folded to: those rows may then hold deadlines not yet past.
+ */
+async function countOverdue(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number> | null> {
+  const today = chinaToday();
+  const sums = sumsByStatus(counters(db, 'report_deadline_count', user, filter).where(sql<boolean>`deadline < ${today}::date`));
+  // One statement, so that the fold date read is the one the summed rows were folded to.
+  const { folded, counts } = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('report_deadline_fold').select('before').as('folded'),
+      sql<Record<string, number> | null>`(select json_object_agg(s.status, s.n) from (${sums}) as s)`.as('counts'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (folded !== null && folded > today) return null;
+  if (folded === null || folded < today) {
+    // Once a day (the first overdue count of the day folds yesterday): this keeps the sum to a
+    // few hundred rows. The numbers are right without it, so a fold that fails (a lock conflict
+    // with a report being saved) is left to the next count.
+    await sql`select report_deadline_count_fold(${today}::date)`.execute(db).catch(() => {});
+  }
+  return Object.fromEntries(Object.entries(counts ?? {}).map(([status, n]) => [status, Number(n)]));
 }
 
 export async function countByStatus(db: Kysely<Database>, user: StaffUser, filter: QueueFilter): Promise<Record<string, number>> {
-  // Filters on dates and deadlines are not in report_count: those count the matching rows.
-  if (!filter.overdue && !filter.from && !filter.to) {
-    let q = (db as unknown as Kysely<CountsDatabase>).selectFrom('report_count');
-    if (user.role === 'township') q = q.where('assigned_township', '=', user.township ?? '-');
-    if (user.role === 'publicity') q = q.where('status', '=', 'closed');
-    if (filter.problemClass) q = q.where('problem_class', '=', filter.problemClass);
-    if (filter.township) q = q.where('township', '=', filter.township);
-    if (filter.hasPhotos) q = q.where('has_photos', '=', true);
-    const counted = await q
-      .select((eb) => ['status', eb.fn.sum<string>('n').as('n')])
-      .groupBy('status')
-      .having((eb) => eb.fn.sum('n'), '>', 0)
-      .execute();
-    return Object.fromEntries(counted.map((r) => [r.status, Number(r.n)]));
+  // Submission dates are in neither counter table: filters on them count the matching rows.
+  if (!filter.from && !filter.to) {
+    if (!filter.overdue) {
+      const sums = await sumsByStatus(counters(db, 'report_count', user, filter)).execute();
+      return Object.fromEntries(sums.map((r) => [r.status, Number(r.n)]));
+    }
+    const overdue = await countOverdue(db, user, filter);
+    if (overdue) return overdue;
   }
   const rows = await scoped(db, user, filter)
     .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
@@ -158,7 +202,23 @@ export interface NearbyReport {
 /** Mean earth radius (IUGG), for the great-circle distance of the nearby search. */
 const EARTH_RADIUS_METRES = 6_371_008.8;
 
-/** Reports within `radiusMetres` and `days` of a point: a bounding box on the index, then exact distance. */
+/**
+ * Cells of report_nearby_grid_idx (migration 0006, which must change with it): floor(lat × 400)
+ * and floor(lng × 400), about 280 m × 225 m here. A box of a few hundred metres touches about 20
+ * cells, each one index search that reads only its time window.
+ */
+const GRID_CELLS_PER_DEGREE = 400;
+/** A box over more cells than this (a radius of kilometres) reads its band of latitude cells instead: the same index, one search. */
+const MAX_GRID_CELLS = 400;
+
+/** Every grid cell from the one holding `from` to the one holding `to` (floor is monotonic, so every value between lies in them). */
+function gridCells(from: number, to: number): number[] {
+  const cells: number[] = [];
+  for (let c = Math.floor(from * GRID_CELLS_PER_DEGREE); c <= Math.floor(to * GRID_CELLS_PER_DEGREE); c++) cells.push(c);
+  return cells;
+}
+
+/** Reports within `radiusMetres` and `days` of a point: the grid cells of a bounding box on the index, then exact distance. */
 export async function findNearbyReports(
   db: Kysely<Database>,
   center: { id: string; lng: number; lat: number; submittedAt: Date },
@@ -172,12 +232,20 @@ export async function findNearbyReports(
   const dLat = degrees;
   const dLng = degrees / Math.cos((center.lat * Math.PI) / 180);
   const windowMs = days * 86_400_000;
-  const rows = await db
+  const latCells = gridCells(center.lat - dLat, center.lat + dLat);
+  const lngCells = gridCells(center.lng - dLng, center.lng + dLng);
+  // The expressions are the index's own (floor(lat * 400)::int): the planner matches them as written.
+  const cellOf = (column: 'lat' | 'lng') => sql`floor(${sql.ref(column)} * ${sql.lit(GRID_CELLS_PER_DEGREE)})::int`;
+  let q = db
     .selectFrom('report')
     .select((eb) => [
       'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township',
       sql<number>`2 * ${sql.lit(EARTH_RADIUS_METRES)} * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
-    ])
+    ]);
+  q = latCells.length * lngCells.length <= MAX_GRID_CELLS
+    ? q.where(sql<boolean>`${cellOf('lat')} = any(${latCells}::int[])`).where(sql<boolean>`${cellOf('lng')} = any(${lngCells}::int[])`)
+    : q.where(sql<boolean>`${cellOf('lat')} between ${latCells[0]!} and ${latCells.at(-1)!}`);
+  const rows = await q
     .where('id', '!=', center.id)
     .where('lat', '>=', center.lat - dLat)
     .where('lat', '<=', center.lat + dLat)
