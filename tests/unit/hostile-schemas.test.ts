@@ -8,6 +8,7 @@ import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
 import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
+import { compactCsp } from '../../src/lib/server/security-headers.ts';
 import { ledgerDateSchema, ledgerEditSchema } from '../../src/lib/schemas/ledger.ts';
 
 describe('text safety helpers', () => {
@@ -109,5 +110,13 @@ describe('case notice drafts', () => {
       expect((await noticeDraftSchema.safeParseAsync({ ...base, ...over })).success, JSON.stringify(over)).toBe(false);
     }
     expect(noticeActSchema.safeParse({ noticeId: '1', reason: 'x\u0000' }).success).toBe(false);
+  });
+});
+
+describe('the content security policy sent with pages', () => {
+  it('drops the hashes Astro lists, keeps every directive, allows nothing inline, and forbids framing', () => {
+    const astro = "default-src 'self';img-src 'self' data:;object-src 'none'; script-src 'self' 'sha256-cfQ7BvrS7BNIdnQTS95Na+vOLqNmDOVN9CUsOBLpzFQ=' 'sha256-Q2BPg90ZMplYY+FSdApNErhpWafg2hcRRbndmvxuL/Q='; style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';";
+    expect(compactCsp(astro)).toBe("default-src 'self';img-src 'self' data:;object-src 'none'; script-src 'self'; style-src 'self'; frame-ancestors 'none'");
+    expect(compactCsp("default-src 'self'; frame-ancestors 'none'")).toBe("default-src 'self'; frame-ancestors 'none'");
   });
 });
