@@ -54,8 +54,8 @@ export function writeShippedConfig(opts: { projectRoot: string; dir: string; lis
   conf = replaceOnce(conf, /proxy_cache_path \/var\/cache\/nginx\/gengdi /, `proxy_cache_path ${path.join(dir, 'cache')} `, 'proxy_cache_path');
   conf = replaceOnce(conf, /listen 80;/, `listen 127.0.0.1:${opts.listenPort};`, 'listen');
   conf = replaceOnce(conf, /root \/srv\/gengdi\/dist\/client;/, `root ${path.join(projectRoot, 'dist/client')};`, 'root');
-  conf = conf.replaceAll('include /etc/nginx/snippets/gengdi-proxy.conf;', `include ${path.join(projectRoot, 'deploy/nginx/gengdi-proxy.conf')};`);
-  if (conf.includes('/etc/nginx/snippets/')) throw new Error('deploy/nginx/gengdi.conf: an include of /etc/nginx/snippets/ was not substituted');
+  conf = conf.replace(/include \/etc\/nginx\/snippets\/(gengdi-[\w-]+\.conf);/g, (_, file: string) => `include ${path.join(projectRoot, 'deploy/nginx', file)};`);
+  if (conf.includes('include /etc/nginx/snippets/')) throw new Error('deploy/nginx/gengdi.conf: an include of /etc/nginx/snippets/ was not substituted');
   const file = path.join(dir, 'nginx.conf');
   writeFileSync(file, mainConfig(dir, conf));
   return file;
