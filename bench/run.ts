@@ -617,7 +617,8 @@ async function main(): Promise<void> {
   const md = renderMarkdown(results);
   const dir = path.join(projectRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const name = QUICK ? `${DATE}-quick` : DATE;
+  // A partial run (--only) gets a name of its own, so it never replaces a full run's figures.
+  const name = [DATE, ...(args.only ? [[...PHASES].join('-')] : []), ...(QUICK ? ['quick'] : [])].join('-');
   writeFileSync(path.join(dir, `${name}.md`), md + '\n');
   writeFileSync(path.join(TMP, `${name}.json`), JSON.stringify(results, null, 2));
   log(`\n${md}\n\nWritten: bench/results/${name}.md`);
