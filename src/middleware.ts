@@ -6,7 +6,7 @@ import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './l
 import { getDb, isDatabaseUnavailable } from './lib/server/db.ts';
 import { pageCache } from './lib/server/page-cache.ts';
 import { actionRpcMessages } from './lib/server/action-rpc-messages.ts';
-import { compactCsp } from './lib/server/security-headers.ts';
+import { withFrameAncestors } from './lib/server/security-headers.ts';
 
 /** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
 const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
@@ -16,7 +16,7 @@ const requestContext = defineMiddleware(async (context, next) => {
   context.locals.requestId = crypto.randomUUID();
   const response = await next();
   const csp = response.headers.get('Content-Security-Policy');
-  if (csp) response.headers.set('Content-Security-Policy', compactCsp(csp));
+  if (csp) response.headers.set('Content-Security-Policy', withFrameAncestors(csp));
   // Personal or per-user pages must never sit in a shared cache unless a page says otherwise.
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
   return response;

@@ -8,7 +8,7 @@ import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
 import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
-import { compactCsp } from '../../src/lib/server/security-headers.ts';
+import { withFrameAncestors } from '../../src/lib/server/security-headers.ts';
 import { ledgerDateSchema, ledgerEditSchema } from '../../src/lib/schemas/ledger.ts';
 
 describe('text safety helpers', () => {
@@ -114,9 +114,9 @@ describe('case notice drafts', () => {
 });
 
 describe('the content security policy sent with pages', () => {
-  it('drops the hashes Astro lists, keeps every directive, allows nothing inline, and forbids framing', () => {
-    const astro = "default-src 'self';img-src 'self' data:;object-src 'none'; script-src 'self' 'sha256-cfQ7BvrS7BNIdnQTS95Na+vOLqNmDOVN9CUsOBLpzFQ=' 'sha256-Q2BPg90ZMplYY+FSdApNErhpWafg2hcRRbndmvxuL/Q='; style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';";
-    expect(compactCsp(astro)).toBe("default-src 'self';img-src 'self' data:;object-src 'none'; script-src 'self'; style-src 'self'; frame-ancestors 'none'");
-    expect(compactCsp("default-src 'self'; frame-ancestors 'none'")).toBe("default-src 'self'; frame-ancestors 'none'");
+  it("keeps Astro's hashes, which inlined scripts need, and adds frame-ancestors once", () => {
+    const astro = "default-src 'self'; script-src 'self' 'sha256-cfQ7BvrS7BNIdnQTS95Na+vOLqNmDOVN9CUsOBLpzFQ='; style-src 'self';";
+    expect(withFrameAncestors(astro)).toBe("default-src 'self'; script-src 'self' 'sha256-cfQ7BvrS7BNIdnQTS95Na+vOLqNmDOVN9CUsOBLpzFQ='; style-src 'self'; frame-ancestors 'none'");
+    expect(withFrameAncestors("default-src 'self'; frame-ancestors 'none'")).toBe("default-src 'self'; frame-ancestors 'none'");
   });
 });
