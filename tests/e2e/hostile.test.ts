@@ -12,7 +12,7 @@
  * end, so the other e2e files see the demo data as before.
  */
 import fc from 'fast-check';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
@@ -877,16 +877,26 @@ describe('stored payloads in the staff pages in Chromium', () => {
     return context;
   }
 
-  /** Opens a page and checks: no dialog, window.__pwned unset, no injected element, no CSP report. */
-  async function visit(context: BrowserContext, path: string, mustShow?: string): Promise<void> {
-    count('rendered');
-    const page = await context.newPage();
+  /** Records the page's dialogs; the check it returns asserts that no payload ran: no dialog, window.__pwned unset, no injected element. */
+  function watchForPayloads(page: Page): (label: string) => Promise<void> {
     const dialogs: string[] = [];
-    const problems: string[] = [];
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
+    return async (label) => {
+      expect(dialogs, `${label}: dialogs`).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), `${label}: window.__pwned`).toBeUndefined();
+      expect(await page.locator('[data-pwned]').count(), `${label}: injected elements`).toBe(0);
+    };
+  }
+
+  /** Opens a page and checks: no dialog, window.__pwned unset, no injected element, no CSP report. */
+  async function visit(context: BrowserContext, path: string, mustShow?: string): Promise<void> {
+    count('rendered');
+    const page = await context.newPage();
+    const expectNoPayloadRan = watchForPayloads(page);
+    const problems: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
     });
@@ -895,9 +905,7 @@ describe('stored payloads in the staff pages in Chromium', () => {
       const res = await page.goto(baseUrl + path, { waitUntil: 'load' });
       expect(res?.status(), path).toBeLessThan(500);
       await page.waitForTimeout(100);
-      expect(dialogs, `${path}: dialogs`).toEqual([]);
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), `${path}: window.__pwned`).toBeUndefined();
-      expect(await page.locator('[data-pwned]').count(), `${path}: injected elements`).toBe(0);
+      await expectNoPayloadRan(path);
       expect(problems, `${path}: CSP reports and script errors`).toEqual([]);
       if (mustShow) expect((await page.locator('body').innerText()).replace(/\s+/g, ' '), `${path} shows the payload as text`).toContain(mustShow.replace(/\s+/g, ' ').trim());
     } finally {
@@ -922,20 +930,14 @@ describe('stored payloads in the staff pages in Chromium', () => {
     const row = await probe.storedRow('xss#2');
     const context = await contextAs('custodian');
     const page = await context.newPage();
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    const expectNoPayloadRan = watchForPayloads(page);
     try {
       await page.goto(`${baseUrl}/staff/reports/${row.id}/`);
       await page.fill('#reveal-reason', '核实举报地点（安全测试）');
       await page.getByRole('button', { name: '查看身份' }).click();
       await page.waitForSelector('.identity');
       expect(await page.locator('.identity').innerText()).toContain(XSS[2]!.slice(0, 50));
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-      expect(await page.locator('[data-pwned]').count()).toBe(0);
-      expect(dialogs).toEqual([]);
+      await expectNoPayloadRan('identity reveal');
     } finally {
       await context.close();
     }
@@ -1006,19 +1008,13 @@ describe('stored payloads in the staff pages in Chromium', () => {
       for (const typed of [formatReceiptCode(code), ...sample(XSS, 2)]) {
         count('rendered');
         const page = await context.newPage();
-        const dialogs: string[] = [];
-        page.on('dialog', (d) => {
-          dialogs.push(d.message());
-          void d.dismiss();
-        });
+        const expectNoPayloadRan = watchForPayloads(page);
         await page.goto(`${baseUrl}/track/`);
         await page.fill('#code', typed);
         await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: '查询' }).click()]);
         await page.waitForTimeout(100);
         if (typed === formatReceiptCode(code)) expect(await page.locator('main').innerText()).toContain('data-pwned');
-        expect(dialogs).toEqual([]);
-        expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-        expect(await page.locator('[data-pwned]').count()).toBe(0);
+        await expectNoPayloadRan(typed);
         await page.close();
       }
     } finally {
@@ -1035,11 +1031,7 @@ describe('stored payloads in the staff pages in Chromium', () => {
         for (const p of sample(XSS, 2)) {
           count('rendered');
           const page = await context.newPage();
-          const dialogs: string[] = [];
-          page.on('dialog', (d) => {
-            dialogs.push(d.message());
-            void d.dismiss();
-          });
+          const expectNoPayloadRan = watchForPayloads(page);
           await page.goto(`${baseUrl}/report/`);
           await page.selectOption('#township', 'caicun');
           // A village that is not in the list: its name comes back inside the error message.
@@ -1060,9 +1052,7 @@ describe('stored payloads in the staff pages in Chromium', () => {
           await expect.poll(() => page.locator('#error-summary').count()).toBe(1);
           await page.waitForTimeout(100);
           expect(await page.locator('#error-summary').innerText(), p).toContain('没有');
-          expect(dialogs, p).toEqual([]);
-          expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), p).toBeUndefined();
-          expect(await page.locator('[data-pwned]').count(), p).toBe(0);
+          await expectNoPayloadRan(p);
           await page.close();
         }
       } finally {
