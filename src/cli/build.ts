@@ -64,13 +64,13 @@ function withBuildLock<T>(work: () => T, log: (m: string) => void): T {
 
 export function buildIfNeeded(log: (m: string) => void = console.log): void {
   const entry = path.join(projectRoot, 'dist', 'server', 'entry.mjs');
-  const upToDate = () => existsSync(entry) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceFingerprint();
-  if (upToDate()) return;
+  const builtFrom = (fingerprint: string) => existsSync(entry) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint;
+  if (builtFrom(sourceFingerprint())) return;
   withBuildLock(() => {
     // The build we waited for may have been of these very sources.
-    if (upToDate()) return;
-    log('正在构建站点（源代码有变化或首次启动）…');
     const fingerprint = sourceFingerprint();
+    if (builtFrom(fingerprint)) return;
+    log('正在构建站点（源代码有变化或首次启动）…');
     const astro = path.join(projectRoot, 'node_modules', 'astro', 'bin', 'astro.mjs');
     const result = spawnSync(process.execPath, [astro, 'build'], { cwd: projectRoot, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`构建失败（astro build 退出码 ${result.status}）`);
