@@ -6,8 +6,9 @@ import { getDb } from '../lib/server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
 import { guarded, requireStaff } from './guard.ts';
+import { BIGINT_ID } from '../lib/schemas/ids.ts';
 
-const idSchema = z.object({ id: z.string().regex(/^\d{1,18}$/) });
+const idSchema = z.object({ id: z.string().regex(BIGINT_ID) });
 
 export const publishing = {
   saveDraft: defineAction({

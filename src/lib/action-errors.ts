@@ -6,7 +6,8 @@
 import { isInputError, type ActionError } from 'astro:actions';
 import type { FormError } from '../components/ErrorSummary.astro';
 
-const CHINESE = /[\u3400-\u9fff]/;
+/** Whether a message was written for people here (Chinese), not by a library (zod, pg, Astro). */
+export const readsAsChinese = (message: string): boolean => /[\u3400-\u9fff]/.test(message);
 export const GENERIC_INPUT_ERROR = '提交的内容有误，请核对后重新提交。';
 export const GENERIC_SYSTEM_ERROR = '系统出了问题，这次操作没有完成。请稍后再试；如果一直这样，请联系系统管理员。';
 
@@ -21,11 +22,11 @@ export function formErrorsOf(errors: readonly (ActionError | undefined)[], hrefs
     if (isInputError(error)) {
       const fields = Object.entries(error.fields as Record<string, string[] | undefined>);
       for (const [field, messages] of fields) {
-        for (const m of messages ?? []) out.push({ href: hrefs[field], message: CHINESE.test(m) ? m : GENERIC_INPUT_ERROR });
+        for (const m of messages ?? []) out.push({ href: hrefs[field], message: readsAsChinese(m) ? m : GENERIC_INPUT_ERROR });
       }
       if (fields.length === 0) out.push({ message: GENERIC_INPUT_ERROR });
     } else {
-      out.push({ href: hrefs._form, message: CHINESE.test(error.message) ? error.message : GENERIC_SYSTEM_ERROR });
+      out.push({ href: hrefs._form, message: readsAsChinese(error.message) ? error.message : GENERIC_SYSTEM_ERROR });
     }
   }
   // One line per distinct message: five fields refused for the same reason read as one problem.

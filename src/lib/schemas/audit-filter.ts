@@ -1,9 +1,10 @@
 import { z } from 'astro/zod';
 import type { AuditFilter } from '../server/audit-query.ts';
 import { cleanQueryText, isRealIsoDate } from './text-safety.ts';
+import { BIGINT_ID } from './ids.ts';
 
 const date = z.string().refine(isRealIsoDate).optional().catch(undefined);
-const id = z.string().regex(/^\d{1,18}$/).optional().catch(undefined);
+const id = z.string().regex(BIGINT_ID).optional().catch(undefined);
 
 /**
  * Query string of the admin audit page. A value that cannot name anything (2026-02-30, a NUL in

@@ -1,9 +1,10 @@
 /** Inputs of the ledger (问题台账) Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
 import { optionalIsoDate, plainText } from './text-safety.ts';
+import { bigintIdField } from './ids.ts';
 
-const itemId = z.string({ error: '缺少图斑编号' }).regex(/^\d{1,18}$/, { error: '图斑编号无效，请从台账列表重新打开' });
-const importId = z.string({ error: '缺少导入批次' }).regex(/^\d{1,18}$/, { error: '导入批次无效，请重新上传文件' });
+const itemId = bigintIdField('缺少图斑编号', '图斑编号无效，请从台账列表重新打开');
+const importId = bigintIdField('缺少导入批次', '导入批次无效，请重新上传文件');
 
 export const ledgerUploadSchema = z.object({
   file: z.instanceof(File, { error: '请选择要导入的文件' }),

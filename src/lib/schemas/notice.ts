@@ -3,6 +3,7 @@ import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import { OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { hasControlChars, isRealIsoDate } from './text-safety.ts';
+import { BIGINT_ID } from './ids.ts';
 
 const UNREADABLE = '里有无法识别的字符（如控制字符），请删除后重新输入';
 const text = (label: string, min: number, max: number) =>
@@ -59,6 +60,6 @@ export const noticeDraftSchema = z
 export type NoticeDraftInput = z.output<typeof noticeDraftSchema>;
 
 export const noticeActSchema = z.object({
-  noticeId: z.string().regex(/^\d{1,18}$/),
+  noticeId: z.string().regex(BIGINT_ID),
   reason: z.string().nullish().transform((s) => (s ?? '').trim().slice(0, 500)).refine((s) => !hasControlChars(s), { error: `理由${UNREADABLE}` }),
 });

@@ -2,8 +2,9 @@
 import { z } from 'astro/zod';
 import { WORKFLOW_ACTIONS } from '../workflow.ts';
 import { hasControlChars, plainText as text } from './text-safety.ts';
+import { isBigintId, bigintIdField } from './ids.ts';
 
-const id = z.string({ error: '缺少举报编号' }).regex(/^\d{1,18}$/, { error: '举报编号无效' });
+const id = bigintIdField('缺少举报编号', '举报编号无效');
 
 export const loginSchema = z.object({
   login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64, { error: '登录名最多 64 个字符' }).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
@@ -17,7 +18,7 @@ export const workflowSchema = z.object({
   action: z.enum(WORKFLOW_ACTIONS, { error: '未知的办理操作' }),
   refusalReason: text(64),
   // A bigint: twenty digits would reach PostgreSQL as an out-of-range value (a 500).
-  originalReportId: text(20).refine((s) => s === '' || /^\d{1,18}$/.test(s), { error: '原举报编号无效' }),
+  originalReportId: text(20).refine((s) => s === '' || isBigintId(s), { error: '原举报编号无效' }),
   township: text(32),
   /** 'yes' | 'no' for recordVerification. */
   found: z.enum(['yes', 'no'], { error: '请选择现场核查是否属实' }).nullish(),
@@ -67,7 +68,7 @@ export const createUserSchema = z.object({
   password: z.string({ error: '请填写初始密码' }).max(200, { error: '密码最多 200 个字符' }),
 });
 
-const userId = z.string({ error: '缺少账号编号' }).regex(/^\d{1,18}$/, { error: '账号编号无效，请从账号列表重新操作' });
+const userId = bigintIdField('缺少账号编号', '账号编号无效，请从账号列表重新操作');
 
 export const updateUserSchema = z.object({
   userId,

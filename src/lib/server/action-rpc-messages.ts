@@ -5,10 +5,10 @@
  * enhanced report form) should read Chinese, like everyone else on the site.
  */
 import { defineMiddleware } from 'astro:middleware';
+import { GENERIC_INPUT_ERROR, GENERIC_SYSTEM_ERROR, readsAsChinese } from '../action-errors.ts';
 
-const CHINESE = /[\u3400-\u9fff]/;
 const BY_STATUS: Record<number, string> = {
-  400: '提交的内容有误，请核对后重新提交。',
+  400: GENERIC_INPUT_ERROR,
   401: '请先登录。',
   403: '您不能进行这项操作。',
   404: '没有这项操作。',
@@ -22,8 +22,8 @@ export const actionRpcMessages = defineMiddleware(async (context, next) => {
   if (!context.url.pathname.startsWith('/_actions/') || response.status < 400) return response;
   if (!(response.headers.get('content-type') ?? '').includes('json')) return response;
   const body = (await response.clone().json().catch(() => null)) as { message?: unknown } | null;
-  if (!body || typeof body !== 'object' || (typeof body.message === 'string' && CHINESE.test(body.message))) return response;
-  const message = BY_STATUS[response.status] ?? '系统出了问题，这次操作没有完成，请稍后再试。';
+  if (!body || typeof body !== 'object' || (typeof body.message === 'string' && readsAsChinese(body.message))) return response;
+  const message = BY_STATUS[response.status] ?? GENERIC_SYSTEM_ERROR;
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify({ ...body, message }), { status: response.status, headers });

@@ -11,6 +11,7 @@ import { clearPublicCache } from './cache.ts';
 import { buildProgressReport, chinaToday } from './progress-report.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport>>): BulletinSnapshot {
   return {
@@ -62,7 +63,7 @@ export async function listBulletins(db: Kysely<Database>, onlyPublished: boolean
 
 /** A published bulletin and the published one before it (for the change since then). */
 export async function loadPublishedBulletin(db: Kysely<Database>, id: string) {
-  if (!/^\d{1,18}$/.test(id)) return null;
+  if (!isBigintId(id)) return null;
   const b = await db.selectFrom('bulletin').selectAll().where('id', '=', id).where('status', '=', 'published').executeTakeFirst();
   if (!b) return null;
   const previous = await db

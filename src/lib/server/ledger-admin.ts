@@ -18,6 +18,7 @@ import { MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { isRealIsoDate } from '../schemas/text-safety.ts';
 import { chinaToday } from '../schemas/report.ts';
 import type { LngLat } from '../../config/types.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 export const LEDGER_KEEPERS = ['ledger'] as const;
 const MAX_FILE = 10 * 1024 * 1024;
@@ -91,7 +92,7 @@ export async function uploadLedgerFile(db: Kysely<Database>, user: StaffUser, fi
 
 export async function loadImport(db: Kysely<Database>, user: StaffUser, importId: string) {
   requireLedgerKeeper(user);
-  if (!/^\d{1,18}$/.test(importId)) return null;
+  if (!isBigintId(importId)) return null;
   const row = await db
     .selectFrom('ledger_import')
     .innerJoin('staff_user', 'staff_user.id', 'ledger_import.uploaded_by')

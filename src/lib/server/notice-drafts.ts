@@ -15,6 +15,7 @@ import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './re
 import { maskParty, maskText, type PartyKind } from '../masking.ts';
 import type { NoticeDraftInput } from '../schemas/notice.ts';
 import { createHash } from 'node:crypto';
+import { isBigintId } from '../schemas/ids.ts';
 
 export const NOTICE_DRAFTERS = ['publicity'] as const;
 export const NOTICE_APPROVERS = ['publicity', 'moderator'] as const;
@@ -99,7 +100,7 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
     if (sourceReportId) {
       // "Before" photos are the report's public copies only; never originals, never the reporter.
       await trx.deleteFrom('case_notice_photo').where('notice_id', '=', id).where('kind', '=', 'before').execute();
-      const wanted = input.beforePhotoIds.filter((p) => /^\d{1,18}$/.test(p));
+      const wanted = input.beforePhotoIds.filter((p) => isBigintId(p));
       if (wanted.length) {
         const photos = await trx.selectFrom('report_photo').select(['id', 'public_key', 'public_width', 'public_height']).where('report_id', '=', sourceReportId).where('id', 'in', wanted).orderBy('position').execute();
         if (photos.length) {
@@ -158,7 +159,7 @@ export async function listNoticesForStaff(db: Kysely<Database>) {
 }
 
 export async function loadNoticeForStaff(db: Kysely<Database>, id: string) {
-  if (!/^\d{1,18}$/.test(id)) return null;
+  if (!isBigintId(id)) return null;
   const notice = await db
     .selectFrom('case_notice')
     .leftJoin('staff_user as d', 'd.id', 'case_notice.drafted_by')

@@ -2,9 +2,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { postgresPhotoStore, type StoredObject } from './photo-store.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 export async function readNoticePhoto(db: Kysely<Database>, photoId: string, includeDrafts: boolean): Promise<StoredObject | null> {
-  if (!/^\d{1,18}$/.test(photoId)) return null;
+  if (!isBigintId(photoId)) return null;
   const row = await db
     .selectFrom('case_notice_photo')
     .innerJoin('case_notice', 'case_notice.id', 'case_notice_photo.notice_id')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CaseNoticeRow, Database, EnforcementStep } from './database.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 /** What the public may read of a notice. The unmasked party never exists on this side. */
 export interface PublicNotice {
@@ -78,7 +79,7 @@ export async function listPublishedNotices(
 }
 
 export async function findPublicNotice(db: Kysely<Database>, id: string): Promise<PublicNotice | null> {
-  if (!/^\d{1,18}$/.test(id)) return null;
+  if (!isBigintId(id)) return null;
   const row = await db
     .selectFrom('case_notice')
     .selectAll()

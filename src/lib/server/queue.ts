@@ -7,6 +7,7 @@ import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { chinaToday } from '../schemas/report.ts';
 import type { ReportState } from '../workflow.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 export interface QueueFilter {
   status?: ReportState;
@@ -45,7 +46,7 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(s: string | null | undefined): Cursor | null {
   if (!s || s.length > 100) return null;
   const [submittedAt, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (!submittedAt || !id || !/^\d{1,18}$/.test(id) || !/^\d{4}-\d{2}-\d{2}[T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?$/.test(submittedAt) || Number.isNaN(Date.parse(submittedAt))) return null;
+  if (!submittedAt || !id || !isBigintId(id) || !/^\d{4}-\d{2}-\d{2}[T ][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?$/.test(submittedAt) || Number.isNaN(Date.parse(submittedAt))) return null;
   return { submittedAt, id };
 }
 

@@ -17,6 +17,7 @@ import {
   applyAction, checkActionInput, isReportState, REFUSAL_REASONS, TRANSITIONS, TransitionError,
   type ActionInput, type ReportState, type WorkflowAction,
 } from '../workflow.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 export class WorkflowInputError extends Error {
   readonly problems: string[];
@@ -82,7 +83,7 @@ export async function performWorkflowAction(
   /** More work that must commit with the act or not at all (a verification's photos). */
   alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<ActResult> {
-  if (!/^\d{1,18}$/.test(reportId)) throw new ReportNotFoundError();
+  if (!isBigintId(reportId)) throw new ReportNotFoundError();
   const problems = checkActionInput(action, input);
   if (action === 'assign' && input.township && !jurisdiction.townships.some((t) => t.code === input.township)) problems.push('请选择本县的乡镇');
   if (problems.length) throw new WorkflowInputError(problems);

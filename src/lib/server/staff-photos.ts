@@ -7,6 +7,7 @@ import { canViewReport } from './staff-access.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 /**
  * Checks and processes verification photos before anything is stored, so that a bad photo refuses
@@ -50,7 +51,7 @@ export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, repo
 
 /** The metadata-free public copy of a photo, if this user may see its report. */
 export async function readPublicPhotoForStaff(db: Kysely<Database>, user: StaffUser, photoId: string, store: PhotoStore = postgresPhotoStore): Promise<StoredObject | null> {
-  if (!/^\d{1,18}$/.test(photoId)) return null;
+  if (!isBigintId(photoId)) return null;
   const row = await db
     .selectFrom('report_photo')
     .innerJoin('report', 'report.id', 'report_photo.report_id')

@@ -12,6 +12,7 @@ import { decryptField } from './field-crypto.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import { isReportState, type ReportState } from '../workflow.ts';
 import { REPORTABLE_CLASSES } from '../taxonomy.ts';
+import { isBigintId } from '../schemas/ids.ts';
 
 export interface StaffReportView {
   id: string;
@@ -44,7 +45,7 @@ export interface StaffReportView {
 }
 
 async function lockVisible(db: Kysely<Database>, user: StaffUser, id: string) {
-  if (!/^\d{1,18}$/.test(id)) throw new ReportNotFoundError();
+  if (!isBigintId(id)) throw new ReportNotFoundError();
   const row = await db.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new ReportNotFoundError();
   if (!canViewReport(user, row)) throw new ReportAccessError();
@@ -53,12 +54,12 @@ async function lockVisible(db: Kysely<Database>, user: StaffUser, id: string) {
 
 /** Whether a report with this id exists at all (to tell "not yours" from "no such report"). */
 export async function staffReportExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  if (!/^\d{1,18}$/.test(id)) return false;
+  if (!isBigintId(id)) return false;
   return (await db.selectFrom('report').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
 export async function loadStaffReport(db: Kysely<Database>, user: StaffUser, id: string): Promise<StaffReportView | null> {
-  if (!/^\d{1,18}$/.test(id)) return null;
+  if (!isBigintId(id)) return null;
   const r = await db
     .selectFrom('report')
     .leftJoin('ledger_item', 'ledger_item.id', 'report.ledger_item_id')
