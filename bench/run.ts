@@ -13,7 +13,7 @@
  * See bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,7 +54,7 @@ const ROWS = Number(args.rows ?? process.env.BENCH_ROWS ?? (QUICK ? 100_000 : 1_
 const PHASES = new Set((args.only ?? 'public,intake,weight,queue,start').split(',').map((s) => s.trim()));
 const HOST = '127.0.0.1'; // the only address the bench ever targets
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4510);
-const PORTS = { app: PORT_BASE, nginx: PORT_BASE + 1, static: PORT_BASE + 2, bare: PORT_BASE + 3, queueApp: PORT_BASE + 4 };
+const PORTS = { app: PORT_BASE, nginx: PORT_BASE + 1, static: PORT_BASE + 2, bare: PORT_BASE + 3, queueApp: PORT_BASE + 4, sameBytes: PORT_BASE + 5 };
 // Below the ephemeral port range (32768+), so no client connection can be holding it.
 const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 4599);
 const PG_DIR = process.env.BENCH_PG_DIR ?? '.data/postgres-bench';
@@ -71,6 +71,8 @@ const PUBLIC_PAGES = [
   { name: 'progress', path: '/progress/', db: true },
 ] as const;
 const PRERENDERED = PUBLIC_PAGES[1];
+/** Where the control app (see publicPages) serves each database page's HTML as a prerendered page. */
+const SAME_BYTES_PREFIX = '/bench-same-bytes';
 
 const WEIGHT_PAGES = [
   { name: 'home', path: '/', content: true },
@@ -185,7 +187,7 @@ interface Results {
   machine: { cores: number; cpu: string; memoryGiB: number; node: string; nginx: string; pgbench: string; postgres: string };
   quick: boolean;
   loads: Array<{ phase: string; before: number; after: number; waitedSeconds: number; idle: boolean }>;
-  public?: { direct: Record<string, LoadFigures>; nginx: Record<string, LoadFigures>; static: Record<string, LoadFigures>; xcache: Record<string, string> };
+  public?: { direct: Record<string, LoadFigures>; sameBytes: Record<string, LoadFigures>; nginx: Record<string, LoadFigures>; static: Record<string, LoadFigures>; xcache: Record<string, string>; bytes: Record<string, number> };
   intake?: { noPhoto: IntakeFigures; photo: IntakeFigures; photoBytes: number; pgbenchTps: number };
   weight?: Record<string, Weight>;
   queue?: {
@@ -222,7 +224,7 @@ function renderMarkdown(r: Results): string {
   if (r.public) {
     const p = r.public;
     out.push('## Public pages', '');
-    out.push(`autocannon, ${CONNECTIONS} connections, no compression requested, ${ROUNDS} rounds × ${ROUND_SECONDS} s per page and setup after a ${WARMUP} s warm-up; each round measures the page in all three setups one right after the other (the order turning from round to round), and each figure is the median of its rounds. Setups: (1) the app served directly by \`npm start\`'s code path; (2) the app behind the shipped \`deploy/nginx/\` config; (3) nginx serving the same HTML bytes as plain files (the limit).`, '');
+    out.push(`autocannon, ${CONNECTIONS} connections, no compression requested, ${ROUNDS} rounds × ${ROUND_SECONDS} s per page and setup after a ${WARMUP} s warm-up; each round measures the page in all setups one right after the other (the order turning from round to round), and each figure is the median of its rounds. Setups: (1) the app served directly by \`npm start\`'s code path (with its control, below); (2) the app behind the shipped \`deploy/nginx/\` config; (3) nginx serving the same HTML bytes as plain files (the limit).`, '');
     out.push('### (2) behind the shipped nginx config vs (3) the nginx-static limit', '');
     out.push(
       table(
@@ -239,18 +241,21 @@ function renderMarkdown(r: Results): string {
     out.push("### (1) served directly vs the app's own prerendered page", '');
     out.push(
       table(
-        ['page', 'req/s', 'p50 ms', 'p99 ms', `baseline: app ${PRERENDERED.path} req/s`, 'ratio', 'goal', 'met?'],
+        ['page', 'HTML bytes', 'req/s', 'p50 ms', 'p99 ms', `baseline: app ${PRERENDERED.path} req/s`, 'ratio', 'goal', 'met?', 'control: same bytes prerendered req/s', 'ratio'],
         PUBLIC_PAGES.map((pg) => {
           const a = p.direct[pg.name]!;
+          const same = p.sameBytes[pg.name]!;
           const goal = pg.db ? a.rps >= 0.9 * base.rps && a.p99 <= 50 && a.bad === 0 : a.p99 <= 50 && a.bad === 0;
-          return [pg.name, fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), fmt(base.rps), ratio(a.rps, base.rps), pg.db ? '≥ 0.90×, p99 ≤ 50 ms' : 'p99 ≤ 50 ms', met(goal)];
+          return [pg.name, fmt(p.bytes[pg.name] ?? NaN), fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), fmt(base.rps), ratio(a.rps, base.rps), pg.db ? '≥ 0.90×, p99 ≤ 50 ms' : 'p99 ≤ 50 ms', met(goal), fmt(same.rps), ratio(a.rps, same.rps)];
         }),
       ),
+      '',
+      `The control is a second app instance whose build has each page's exact HTML added as a prerendered page (under \`${SAME_BYTES_PREFIX}/\`): the same bytes through the app's own prerendered path. autocannon keeps every response body as a string, so on these two cores the load generator's cost grows with the page's size; against the control that cost is the same on both sides, and the ratio shows only what the app does for a database page beyond sending its bytes.`,
       '',
     );
     out.push('### (3) the limit: nginx serving the HTML as plain files', '');
     out.push(table(['page', 'req/s', 'p50 ms', 'p99 ms'], PUBLIC_PAGES.map((pg) => [pg.name, fmt(p.static[pg.name]!.rps), fmt(p.static[pg.name]!.p50, 1), fmt(p.static[pg.name]!.p99, 1)])), '');
-    const bad = Object.entries({ ...prefix('direct', p.direct), ...prefix('nginx', p.nginx), ...prefix('static', p.static) }).filter(([, f]) => f.bad > 0);
+    const bad = Object.entries({ ...prefix('direct', p.direct), ...prefix('same bytes', p.sameBytes), ...prefix('nginx', p.nginx), ...prefix('static', p.static) }).filter(([, f]) => f.bad > 0);
     if (bad.length) out.push(`Non-2xx or errors: ${bad.map(([k, f]) => `${k} ${f.bad}`).join(', ')}.`, '');
   }
 
@@ -361,44 +366,58 @@ async function fetchText(u: string): Promise<string> {
   return text;
 }
 
-async function publicPages(appPort: number): Promise<NonNullable<Results['public']>> {
+async function publicPages(appPort: number, databaseUrl: string): Promise<NonNullable<Results['public']>> {
   const direct: Record<string, LoadFigures> = {};
+  const sameBytes: Record<string, LoadFigures> = {};
   const viaNginx: Record<string, LoadFigures> = {};
   const plain: Record<string, LoadFigures> = {};
   const xcache: Record<string, string> = {};
+  const bytes: Record<string, number> = {};
   const staticRoot = path.join(TMP, 'static-html');
+  // The control for (1): a copy of the build whose prerendered pages include each database page's
+  // HTML, served by a second app instance. The same bytes through the app's own prerendered path
+  // cost the load generator (autocannon keeps every body as a string) exactly what the database
+  // page costs it, so the ratio to them shows the app's own work alone.
+  const sameBytesDist = path.join(TMP, 'dist-same-bytes');
+  rmSync(sameBytesDist, { recursive: true, force: true });
+  cpSync(path.join(projectRoot, 'dist'), sameBytesDist, { recursive: true });
   // The limit serves exactly the bytes the app sends.
   for (const pg of PUBLIC_PAGES) {
     const html = await fetchText(url(appPort, pg.path));
-    const dir = path.join(staticRoot, pg.path);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'index.html'), html);
+    bytes[pg.name] = Buffer.byteLength(html);
+    for (const root of [staticRoot, path.join(sameBytesDist, 'client', SAME_BYTES_PREFIX)]) {
+      const dir = path.join(root, pg.path);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'index.html'), html);
+    }
   }
+  const control = await startApp('app (same bytes, prerendered path)', databaseUrl, PORTS.sameBytes, { DIST_DIR: sameBytesDist, SEED_DEMO: 'off' });
   const shipped = await startNginx('nginx (shipped config)', writeShippedConfig({ projectRoot, dir: path.join(TMP, 'nginx-shipped'), listenPort: PORTS.nginx, appPort }), PORTS.nginx);
   const limit = await startNginx('nginx (static limit)', writeStaticConfig({ dir: path.join(TMP, 'nginx-static'), listenPort: PORTS.static, root: staticRoot }), PORTS.static);
   try {
     for (const pg of PUBLIC_PAGES) {
-      for (const port of [PORTS.nginx, PORTS.static]) {
-        const res = await fetch(url(port, pg.path));
+      for (const u of [url(PORTS.nginx, pg.path), url(PORTS.static, pg.path), url(PORTS.sameBytes, SAME_BYTES_PREFIX + pg.path)]) {
+        const res = await fetch(u);
         await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`nginx on ${port} ${pg.path}: HTTP ${res.status}`);
+        if (res.status !== 200) throw new Error(`${u}: HTTP ${res.status}`);
       }
     }
     // Side by side: every round measures each page in all three setups one after the other, so
     // a figure and its baseline always share the machine's state of the moment; the figure
     // reported is the median of the rounds.
     const setups = [
-      { label: 'direct', port: appPort, into: direct },
-      { label: 'nginx', port: PORTS.nginx, into: viaNginx },
-      { label: 'static', port: PORTS.static, into: plain },
+      { label: 'direct', port: appPort, into: direct, prefix: '' },
+      { label: 'same', port: PORTS.sameBytes, into: sameBytes, prefix: SAME_BYTES_PREFIX },
+      { label: 'nginx', port: PORTS.nginx, into: viaNginx, prefix: '' },
+      { label: 'static', port: PORTS.static, into: plain, prefix: '' },
     ];
     const rounds: Record<string, LoadFigures[]> = {};
-    for (const pg of PUBLIC_PAGES) for (const st of setups) await load(url(st.port, pg.path), { connections: CONNECTIONS, seconds: WARMUP, warmupSeconds: 0 });
+    for (const pg of PUBLIC_PAGES) for (const st of setups) await load(url(st.port, st.prefix + pg.path), { connections: CONNECTIONS, seconds: WARMUP, warmupSeconds: 0 });
     for (let r = 0; r < ROUNDS; r++) {
       for (const pg of PUBLIC_PAGES) {
         // The order turns each round, so no setup always runs first (or right after another).
         for (const st of setups.map((_, i) => setups[(i + r) % setups.length]!)) {
-          const f = await load(url(st.port, pg.path), { connections: CONNECTIONS, seconds: ROUND_SECONDS, warmupSeconds: 0 });
+          const f = await load(url(st.port, st.prefix + pg.path), { connections: CONNECTIONS, seconds: ROUND_SECONDS, warmupSeconds: 0 });
           (rounds[`${st.label} ${pg.name}`] ??= []).push(f);
           log(`   round ${r + 1}/${ROUNDS} ${st.label.padEnd(7)} ${pg.path.padEnd(24)} ${fmt(f.rps).padStart(7)} req/s  p50 ${fmt(f.p50, 1)} ms  p99 ${fmt(f.p99, 1)} ms${f.bad ? `  (${f.bad} bad)` : ''}`);
         }
@@ -416,8 +435,9 @@ async function publicPages(appPort: number): Promise<NonNullable<Results['public
   } finally {
     await shipped.stop('SIGQUIT');
     await limit.stop('SIGQUIT');
+    await control.stop();
   }
-  return { direct, nginx: viaNginx, static: plain, xcache };
+  return { direct, sameBytes, nginx: viaNginx, static: plain, xcache, bytes };
 }
 
 function pgbench(databaseUrl: string, seconds: number): number {
@@ -561,7 +581,7 @@ async function main(): Promise<void> {
   const base = url(PORTS.app, '');
   for (const pg of PUBLIC_PAGES) await fetchText(base + pg.path);
 
-  if (PHASES.has('public')) results.public = await phase(results, 'public pages', () => publicPages(PORTS.app));
+  if (PHASES.has('public')) results.public = await phase(results, 'public pages', () => publicPages(PORTS.app, demoUrl));
   if (PHASES.has('weight')) results.weight = await phase(results, 'page weight', () => weights(PORTS.app));
   if (PHASES.has('intake')) results.intake = await phase(results, 'report intake', () => intake(PORTS.app, demoUrl));
 

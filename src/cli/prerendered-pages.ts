@@ -9,11 +9,25 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import { headerListWithBase } from '../lib/server/security-headers.ts';
 
 interface Page {
   body: Buffer;
   etag: string;
-  lastModified: string;
+  /** Ready for writeHead: the page's own headers and the base security headers. */
+  ok: string[];
+  notModified: string[];
+}
+
+function pageOf(body: Buffer, lastModified: string): Page {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=0', etag, 'last-modified': lastModified };
+  return {
+    body,
+    etag,
+    ok: headerListWithBase({ ...headers, 'content-length': String(body.byteLength) }),
+    notModified: headerListWithBase(headers),
+  };
 }
 
 function collect(dir: string, urlPath: string, into: Map<string, Page>): void {
@@ -22,12 +36,7 @@ function collect(dir: string, urlPath: string, into: Map<string, Page>): void {
     if (entry.isDirectory()) {
       if (!(urlPath === '/' && entry.name === '_astro')) collect(file, `${urlPath}${entry.name}/`, into);
     } else if (entry.name === 'index.html') {
-      const body = readFileSync(file);
-      into.set(urlPath, {
-        body,
-        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-        lastModified: statSync(file).mtime.toUTCString(),
-      });
+      into.set(urlPath, pageOf(readFileSync(file), statSync(file).mtime.toUTCString()));
     }
   }
 }
@@ -44,18 +53,12 @@ export function loadPrerenderedPages(clientDir: string): (req: http.IncomingMess
     if (!pathname.endsWith('/')) pathname += '/';
     const page = pages.get(pathname);
     if (!page) return false;
-    const headers = {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'public, max-age=0',
-      etag: page.etag,
-      'last-modified': page.lastModified,
-    };
     if (req.headers['if-none-match'] === page.etag) {
-      res.writeHead(304, headers);
+      res.writeHead(304, page.notModified);
       res.end();
       return true;
     }
-    res.writeHead(200, { ...headers, 'content-length': page.body.byteLength });
+    res.writeHead(200, page.ok);
     res.end(req.method === 'HEAD' ? undefined : page.body);
     return true;
   };

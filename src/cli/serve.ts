@@ -13,6 +13,8 @@ import { projectRoot } from './build.ts';
 import { translateBareRefusals } from './bare-refusals.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
 
+const BASE_HEADER_ENTRIES = Object.entries(BASE_HEADERS);
+
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export async function servePortal(): Promise<http.Server> {
@@ -24,10 +26,11 @@ export async function servePortal(): Promise<http.Server> {
   const { handler } = (await import(entry)) as { handler: Handler };
   const servePrerendered = loadPrerenderedPages(path.join(dist, 'client'));
   const server = http.createServer((req, res) => {
-    for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
     // Prerendered pages from memory, and fresh copies of public database pages (stored by the
-    // page-cache middleware), go out without Astro.
+    // page-cache middleware), go out without Astro, each with its ready-made header list (the
+    // base headers included).
     if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
+    for (const [name, value] of BASE_HEADER_ENTRIES) res.setHeader(name, value);
     translateBareRefusals(res);
     handler(req, res);
   });

@@ -8,7 +8,8 @@ import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
 import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
-import { withFrameAncestors } from '../../src/lib/server/security-headers.ts';
+import { createHash } from 'node:crypto';
+import { cspForPage, headerListWithBase, withFrameAncestors } from '../../src/lib/server/security-headers.ts';
 import { ledgerDateSchema, ledgerEditSchema } from '../../src/lib/schemas/ledger.ts';
 
 describe('text safety helpers', () => {
@@ -118,5 +119,24 @@ describe('the content security policy sent with pages', () => {
     const astro = "default-src 'self'; script-src 'self' 'sha256-cfQ7BvrS7BNIdnQTS95Na+vOLqNmDOVN9CUsOBLpzFQ='; style-src 'self';";
     expect(withFrameAncestors(astro)).toBe("default-src 'self'; script-src 'self' 'sha256-cfQ7BvrS7BNIdnQTS95Na+vOLqNmDOVN9CUsOBLpzFQ='; style-src 'self'; frame-ancestors 'none'");
     expect(withFrameAncestors("default-src 'self'; frame-ancestors 'none'")).toBe("default-src 'self'; frame-ancestors 'none'");
+  });
+
+  it('keeps, for a finished page, only the hashes of inline code the page really carries', () => {
+    const sha = (code: string) => `'sha256-${createHash('sha256').update(code).digest('base64')}'`;
+    const used = 'document.body.dataset.ready="1"';
+    const astro = `default-src 'self'; script-src 'self' ${sha(used)} ${sha('other()')}; style-src 'self' ${sha('')}; frame-ancestors 'none'`;
+    expect(cspForPage(astro, '<p>no code</p><script type="module" src="/_astro/a.js"></script>')).toBe("default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'");
+    expect(cspForPage(astro, `<script type="module">${used}</script><style></style>`)).toBe(`default-src 'self'; script-src 'self' ${sha(used)}; style-src 'self' ${sha('')}; frame-ancestors 'none'`);
+    // Case and attributes of the tag do not hide a script from the check.
+    expect(cspForPage(astro, `<SCRIPT type="module" data-x="1">${used}</SCRIPT >`)).toContain(sha(used));
+    expect(cspForPage("default-src 'self'", '<script>x()</script>')).toBe("default-src 'self'");
+  });
+
+  it('puts a page’s own headers over the base security headers whatever their case', () => {
+    const list = headerListWithBase({ 'content-security-policy': "default-src 'none'", 'content-type': 'text/html' });
+    const names = list.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+    expect(list[list.indexOf('content-security-policy') + 1]).toBe("default-src 'none'");
+    expect(list).toContain('X-Content-Type-Options');
   });
 });

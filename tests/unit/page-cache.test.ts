@@ -5,6 +5,8 @@ import { cached, clearPublicCache } from '../../src/lib/server/cache.ts';
 import { clearPageCache, pageCache, replayCachedPage } from '../../src/lib/server/page-cache.ts';
 
 const CSP = "default-src 'self'; script-src 'self' 'sha256-abc='; frame-ancestors 'none'";
+/** The stored pages carry no inline script, so the hash of one they do not have is dropped. */
+const PAGE_CSP = "default-src 'self'; script-src 'self'; frame-ancestors 'none'";
 
 function context(path: string, init: { method?: string; cookie?: string; setsCookie?: boolean } = {}): APIContext {
   const headers: Record<string, string> = init.cookie ? { Cookie: init.cookie } : {};
@@ -36,13 +38,14 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('the page cache', () => {
-  it('renders a public page once and replays the same bytes and headers, CSP included', async () => {
+  it('renders a public page once and replays the same bytes and headers, with the CSP narrowed to the page', async () => {
     const p = page();
     const first = await get('/cases/?township=xishe', p);
     const second = await get('/cases/?township=xishe', p);
     expect(p.renders()).toBe(1);
     expect(await second.text()).toBe(await first.text());
-    expect(second.headers.get('content-security-policy')).toBe(CSP);
+    expect(first.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(second.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(second.headers.get('cache-control')).toBe('public, max-age=30');
     // Another query is another page.
     await get('/cases/?township=jifeng', p);
@@ -97,21 +100,28 @@ describe('the page cache', () => {
     expect(p.renders()).toBe(2);
   });
 
-  it('lets the HTTP wrapper answer a fresh copy without Astro, with its length and age', async () => {
+  it('lets the HTTP wrapper answer a fresh copy without Astro, with its length, age and the base headers', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const p = page();
     const rendered = await (await get('/cases/1/', p)).text();
     vi.setSystemTime(Date.now() + 3000);
     const written: { status?: number; headers?: Record<string, string>; body?: Buffer } = {};
     const res = {
-      writeHead: (status: number, headers: Record<string, string>) => Object.assign(written, { status, headers }),
+      writeHead: (status: number, list: string[]) => {
+        const headers: Record<string, string> = {};
+        for (let i = 0; i < list.length; i += 2) headers[list[i]!.toLowerCase()] = list[i + 1]!;
+        Object.assign(written, { status, headers });
+      },
       end: (body: Buffer) => Object.assign(written, { body }),
     } as unknown as ServerResponse;
     const req = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers }) as unknown as IncomingMessage;
     expect(replayCachedPage(req('/cases/1/'), res)).toBe(true);
     expect(written.status).toBe(200);
     expect(String(written.body)).toBe(rendered);
-    expect(written.headers?.['content-security-policy']).toBe(CSP);
+    expect(written.headers?.['content-security-policy']).toBe(PAGE_CSP);
+    // The base security headers go with it: the wrapper sets nothing else on this path.
+    expect(written.headers?.['x-content-type-options']).toBe('nosniff');
+    expect(written.headers?.['permissions-policy']).toContain('camera=()');
     expect(written.headers?.['content-length']).toBe(String(Buffer.byteLength(rendered)));
     expect(written.headers?.age).toBe('3');
     expect(replayCachedPage(req('/cases/1/', { cookie: 'gd_session=x' }), res)).toBe(false);

@@ -24,6 +24,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'astro';
 import { cacheReads, publicCacheSeconds } from './cache.ts';
+import { cspForPage, headerListWithBase } from './security-headers.ts';
 
 const NEVER = /^\/(?:staff|report|track|_actions|api|display)(?:[/.]|$)/;
 /** Cookies that make a response personal: the staff session and the display mode. */
@@ -38,6 +39,8 @@ interface Stored {
   status: number;
   /** As Node's writeHead takes them: set-cookie never, repeated names joined as fetch joins them. */
   headers: Record<string, string>;
+  /** The same with the base security headers, ready for the HTTP wrapper's writeHead. */
+  headerList: string[];
   body: Buffer;
   storedAt: number;
   expires: number;
@@ -74,19 +77,16 @@ function replay(entry: Stored, now: number): Response {
  * false and leaves the request to Astro (which renders, stores, or serves a briefly stale copy).
  */
 export function replayCachedPage(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET' || store.pages.size === 0) return false;
-  let url: URL;
-  try {
-    url = new URL(req.url ?? '/', 'http://localhost');
-  } catch {
-    return false;
-  }
-  const key = cacheKey('GET', url, req.headers.cookie);
-  if (key === null) return false;
-  const entry = store.pages.get(key);
+  if (req.method !== 'GET' || store.pages.size === 0 || !req.url) return false;
+  // Keys are a normalised path and query; a raw request URL equal to a key is that page. Anything
+  // else (another spelling, a path never stored) is simply not found here and goes to Astro,
+  // whose middleware normalises it and answers from the same store.
+  const entry = store.pages.get(req.url);
+  if (!entry || (req.headers.cookie && PERSONAL_COOKIE.test(req.headers.cookie))) return false;
   const now = Date.now();
-  if (!entry || entry.expires <= now) return false;
-  res.writeHead(entry.status, withAge(entry, now));
+  if (entry.expires <= now) return false;
+  const age = Math.floor((now - entry.storedAt) / 1000);
+  res.writeHead(entry.status, age > 0 ? [...entry.headerList, 'age', String(age)] : entry.headerList);
   res.end(entry.body);
   return true;
 }
@@ -158,7 +158,10 @@ export const pageCache: MiddlewareHandler = async (context, next) => {
       const headers: Record<string, string> = {};
       for (const [name, value] of response.headers) if (name !== 'set-cookie' && name !== 'transfer-encoding') headers[name] = value;
       headers['content-length'] = String(body.byteLength);
-      const copy: Stored = { status: response.status, headers, body, storedAt: now, expires: Math.min(scope.expires, now + ttlMs) };
+      if (headers['content-security-policy'] && headers['content-type']?.startsWith('text/html')) {
+        headers['content-security-policy'] = cspForPage(headers['content-security-policy'], body.toString('utf8'));
+      }
+      const copy: Stored = { status: response.status, headers, headerList: headerListWithBase(headers), body, storedAt: now, expires: Math.min(scope.expires, now + ttlMs) };
       if (body.byteLength <= MAX_BODY_BYTES && copy.expires > Date.now()) {
         stored = copy;
         remember(key, copy);
