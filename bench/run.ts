@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ import { createStaffUser } from '../src/lib/server/staff-users.ts';
 import { parseQueueFilter } from '../src/lib/schemas/queue-filter.ts';
 import { runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
 import { load, type LoadFigures } from './lib/load.ts';
-import { writeShippedConfig, writeStaticConfig } from './lib/nginx.ts';
+import { writeShippedConfig, writeStaticConfig, writeStaticSameHeadersConfig } from './lib/nginx.ts';
 import { machineLoad, median, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
 import { explain, queueQueries, signIn, timeNearby, timePagesSideBySide, type Explained, type Timing } from './lib/queue.ts';
 import { generateReports } from './lib/queue-data.ts';
@@ -54,7 +55,7 @@ const ROWS = Number(args.rows ?? process.env.BENCH_ROWS ?? (QUICK ? 100_000 : 1_
 const PHASES = new Set((args.only ?? 'public,intake,weight,queue,start').split(',').map((s) => s.trim()));
 const HOST = '127.0.0.1'; // the only address the bench ever targets
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 4510);
-const PORTS = { app: PORT_BASE, nginx: PORT_BASE + 1, static: PORT_BASE + 2, bare: PORT_BASE + 3, queueApp: PORT_BASE + 4, sameBytes: PORT_BASE + 5 };
+const PORTS = { app: PORT_BASE, nginx: PORT_BASE + 1, static: PORT_BASE + 2, bare: PORT_BASE + 3, queueApp: PORT_BASE + 4, sameBytes: PORT_BASE + 5, sameHeaders: PORT_BASE + 6 };
 // Below the ephemeral port range (32768+), so no client connection can be holding it.
 const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 4599);
 const PG_DIR = process.env.BENCH_PG_DIR ?? '.data/postgres-bench';
@@ -187,7 +188,7 @@ interface Results {
   machine: { cores: number; cpu: string; memoryGiB: number; node: string; nginx: string; pgbench: string; postgres: string };
   quick: boolean;
   loads: Array<{ phase: string; before: number; after: number; waitedSeconds: number; idle: boolean }>;
-  public?: { direct: Record<string, LoadFigures>; sameBytes: Record<string, LoadFigures>; nginx: Record<string, LoadFigures>; static: Record<string, LoadFigures>; xcache: Record<string, string>; bytes: Record<string, number> };
+  public?: { direct: Record<string, LoadFigures>; sameBytes: Record<string, LoadFigures>; nginx: Record<string, LoadFigures>; static: Record<string, LoadFigures>; sameHeaders: Record<string, LoadFigures>; headerBytes: Record<string, { nginx: number; static: number }>; xcache: Record<string, string>; bytes: Record<string, number> };
   intake?: { noPhoto: IntakeFigures; photo: IntakeFigures; photoBytes: number; pgbenchTps: number };
   weight?: Record<string, Weight>;
   queue?: {
@@ -228,13 +229,17 @@ function renderMarkdown(r: Results): string {
     out.push('### (2) behind the shipped nginx config vs (3) the nginx-static limit', '');
     out.push(
       table(
-        ['page', 'req/s', 'p50 ms', 'p99 ms', 'X-Cache', 'baseline: static req/s', 'ratio', 'goal', 'met?'],
+        ['page', 'req/s', 'p50 ms', 'p99 ms', 'X-Cache', 'baseline: static req/s', 'ratio', 'goal', 'met?', 'header bytes (shipped / static)', 'control: static + shipped headers req/s', 'ratio'],
         PUBLIC_PAGES.map((pg) => {
           const a = p.nginx[pg.name]!;
           const b = p.static[pg.name]!;
-          return [pg.name, fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), p.xcache[pg.name] ?? '', fmt(b.rps), ratio(a.rps, b.rps), '≥ 0.90×', met(a.rps >= 0.9 * b.rps && a.bad === 0)];
+          const c = p.sameHeaders[pg.name]!;
+          const h = p.headerBytes[pg.name];
+          return [pg.name, fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), p.xcache[pg.name] ?? '', fmt(b.rps), ratio(a.rps, b.rps), '≥ 0.90×', met(a.rps >= 0.9 * b.rps && a.bad === 0), h ? `${h.nginx} / ${h.static}` : '', fmt(c.rps), ratio(a.rps, c.rps)];
         }),
       ),
+      '',
+      "The control serves the same files from nginx with, for each page, the headers the shipped setup sent for it (the app's security headers, Cache-Control, X-Cache), copied from a real response: the same response bytes, without the app and the micro-cache. The plain-file limit sends only the three headers of the shipped server block, so the extra header bytes (Content-Security-Policy, Permissions-Policy, Cross-Origin-Opener-Policy, Cache-Control) are part of the first ratio; the control's ratio shows the cost of the setup itself.",
       '',
     );
     const base = p.direct[PRERENDERED.name]!;
@@ -255,7 +260,7 @@ function renderMarkdown(r: Results): string {
     );
     out.push('### (3) the limit: nginx serving the HTML as plain files', '');
     out.push(table(['page', 'req/s', 'p50 ms', 'p99 ms'], PUBLIC_PAGES.map((pg) => [pg.name, fmt(p.static[pg.name]!.rps), fmt(p.static[pg.name]!.p50, 1), fmt(p.static[pg.name]!.p99, 1)])), '');
-    const bad = Object.entries({ ...prefix('direct', p.direct), ...prefix('same bytes', p.sameBytes), ...prefix('nginx', p.nginx), ...prefix('static', p.static) }).filter(([, f]) => f.bad > 0);
+    const bad = Object.entries({ ...prefix('direct', p.direct), ...prefix('same bytes', p.sameBytes), ...prefix('nginx', p.nginx), ...prefix('static', p.static), ...prefix('static + shipped headers', p.sameHeaders) }).filter(([, f]) => f.bad > 0);
     if (bad.length) out.push(`Non-2xx or errors: ${bad.map(([k, f]) => `${k} ${f.bad}`).join(', ')}.`, '');
   }
 
@@ -366,11 +371,31 @@ async function fetchText(u: string): Promise<string> {
   return text;
 }
 
+/** A response's header block as the client reads it: its size in bytes, and the headers. */
+async function headOf(u: string): Promise<{ bytes: number; headers: Headers }> {
+  const target = new URL(u);
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(target.port), target.hostname, () => socket.end(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (data += d)).on('end', () => resolve(data)).on('error', reject);
+  });
+  const head = raw.slice(0, raw.indexOf('\r\n\r\n') + 4);
+  const headers = new Headers();
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return { bytes: head.length, headers };
+}
+
 async function publicPages(appPort: number, databaseUrl: string): Promise<NonNullable<Results['public']>> {
   const direct: Record<string, LoadFigures> = {};
   const sameBytes: Record<string, LoadFigures> = {};
   const viaNginx: Record<string, LoadFigures> = {};
   const plain: Record<string, LoadFigures> = {};
+  const plainSameHeaders: Record<string, LoadFigures> = {};
+  const headerBytes: Record<string, { nginx: number; static: number }> = {};
   const xcache: Record<string, string> = {};
   const bytes: Record<string, number> = {};
   const staticRoot = path.join(TMP, 'static-html');
@@ -394,13 +419,25 @@ async function publicPages(appPort: number, databaseUrl: string): Promise<NonNul
   const control = await startApp('app (same bytes, prerendered path)', databaseUrl, PORTS.sameBytes, { DIST_DIR: sameBytesDist, SEED_DEMO: 'off' });
   const shipped = await startNginx('nginx (shipped config)', writeShippedConfig({ projectRoot, dir: path.join(TMP, 'nginx-shipped'), listenPort: PORTS.nginx, appPort }), PORTS.nginx);
   const limit = await startNginx('nginx (static limit)', writeStaticConfig({ dir: path.join(TMP, 'nginx-static'), listenPort: PORTS.static, root: staticRoot }), PORTS.static);
+  let limitSameHeaders: Child | null = null;
   try {
+    const shippedHeaders: Record<string, Headers> = {};
     for (const pg of PUBLIC_PAGES) {
       for (const u of [url(PORTS.nginx, pg.path), url(PORTS.static, pg.path), url(PORTS.sameBytes, SAME_BYTES_PREFIX + pg.path)]) {
         const res = await fetch(u);
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${u}: HTTP ${res.status}`);
       }
+      shippedHeaders[pg.path] = (await headOf(url(PORTS.nginx, pg.path))).headers;
+    }
+    limitSameHeaders = await startNginx(
+      'nginx (static, shipped headers)',
+      writeStaticSameHeadersConfig({ dir: path.join(TMP, 'nginx-static-headers'), listenPort: PORTS.sameHeaders, root: staticRoot, headersByPath: shippedHeaders }),
+      PORTS.sameHeaders,
+    );
+    for (const pg of PUBLIC_PAGES) {
+      const [a, b] = [await headOf(url(PORTS.nginx, pg.path)), await headOf(url(PORTS.static, pg.path))];
+      headerBytes[pg.name] = { nginx: a.bytes, static: b.bytes };
     }
     // Side by side: every round measures each page in all three setups one after the other, so
     // a figure and its baseline always share the machine's state of the moment; the figure
@@ -410,6 +447,7 @@ async function publicPages(appPort: number, databaseUrl: string): Promise<NonNul
       { label: 'same', port: PORTS.sameBytes, into: sameBytes, prefix: SAME_BYTES_PREFIX },
       { label: 'nginx', port: PORTS.nginx, into: viaNginx, prefix: '' },
       { label: 'static', port: PORTS.static, into: plain, prefix: '' },
+      { label: 'static+h', port: PORTS.sameHeaders, into: plainSameHeaders, prefix: '' },
     ];
     const rounds: Record<string, LoadFigures[]> = {};
     for (const pg of PUBLIC_PAGES) for (const st of setups) await load(url(st.port, st.prefix + pg.path), { connections: CONNECTIONS, seconds: WARMUP, warmupSeconds: 0 });
@@ -435,9 +473,10 @@ async function publicPages(appPort: number, databaseUrl: string): Promise<NonNul
   } finally {
     await shipped.stop('SIGQUIT');
     await limit.stop('SIGQUIT');
+    await limitSameHeaders?.stop('SIGQUIT');
     await control.stop();
   }
-  return { direct, sameBytes, nginx: viaNginx, static: plain, xcache, bytes };
+  return { direct, sameBytes, nginx: viaNginx, static: plain, sameHeaders: plainSameHeaders, headerBytes, xcache, bytes };
 }
 
 function pgbench(databaseUrl: string, seconds: number): number {

@@ -86,3 +86,38 @@ export function writeStaticConfig(opts: { dir: string; listenPort: number; root:
   writeFileSync(file, mainConfig(opts.dir, server));
   return file;
 }
+
+/** Headers nginx sets itself for a plain file (or for any response); everything else is copied. */
+const OWN_HEADERS = new Set(['server', 'date', 'content-type', 'content-length', 'connection', 'keep-alive', 'last-modified', 'etag', 'accept-ranges', 'transfer-encoding']);
+
+/**
+ * The control for setup (2): the plain-file limit again, but each page sent with the headers the
+ * shipped setup sent for it (security headers, Cache-Control, X-Cache), taken from a real response.
+ * It separates what the shipped setup costs from what the extra header bytes cost the client.
+ */
+export function writeStaticSameHeadersConfig(opts: { dir: string; listenPort: number; root: string; headersByPath: Record<string, Headers> }): string {
+  prepareDir(opts.dir);
+  const locations = Object.entries(opts.headersByPath).map(([pagePath, headers]) => {
+    const lines: string[] = [];
+    for (const [name, value] of headers) {
+      if (OWN_HEADERS.has(name)) continue;
+      if (/["\\\n]/.test(value)) throw new Error(`${pagePath}: header ${name} cannot be written into an nginx config: ${value}`);
+      lines.push(`            add_header ${name} "${value}" always;`);
+    }
+    // Nothing the shipped setup did not send either: ETag, Accept-Ranges, Last-Modified only where it did.
+    lines.push(`            etag ${headers.has('etag') ? 'on' : 'off'};`);
+    if (!headers.has('accept-ranges')) lines.push('            max_ranges 0;');
+    if (!headers.has('last-modified')) lines.push('            add_header Last-Modified "";');
+    return `        location = ${pagePath} {\n${lines.join('\n')}\n            default_type text/html;\n            try_files \${uri}index.html $uri =404;\n        }`;
+  });
+  const server = `
+    server {
+        listen 127.0.0.1:${opts.listenPort};
+        root ${opts.root};
+        server_tokens off;
+${locations.join('\n')}
+    }`;
+  const file = path.join(opts.dir, 'nginx.conf');
+  writeFileSync(file, mainConfig(opts.dir, server));
+  return file;
+}
