@@ -11,8 +11,9 @@
  *   built from (cache.ts `cacheReads`), so the freshness promise is the same as without it.
  * - Concurrent misses share one render; while it runs, the previous copy is served for up to a
  *   few seconds more instead of making every reader wait.
- * - Headers are stored with the body: Astro's CSP hashes are per page and stable, so a replayed
- *   response carries the CSP that matches its HTML. `Age` says how old the copy is.
+ * - Headers are stored with the body, the CSP narrowed to the inline code this HTML really carries
+ *   (security-headers.ts `cspForPage`), so a replayed response carries the policy that matches
+ *   its HTML. `Age` says how old the copy is.
  *
  * Two ways in: `pageCache`, the first middleware in src/middleware.ts, stores pages and answers
  * from the cache inside Astro; `replayCachedPage`, called by the HTTP wrapper (src/cli/serve.ts)
