@@ -428,18 +428,16 @@ async function publicPages(appPort: number, databaseUrl: string): Promise<NonNul
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${u}: HTTP ${res.status}`);
       }
-      shippedHeaders[pg.path] = (await headOf(url(PORTS.nginx, pg.path))).headers;
+      const [viaShipped, viaStatic] = [await headOf(url(PORTS.nginx, pg.path)), await headOf(url(PORTS.static, pg.path))];
+      shippedHeaders[pg.path] = viaShipped.headers;
+      headerBytes[pg.name] = { nginx: viaShipped.bytes, static: viaStatic.bytes };
     }
     limitSameHeaders = await startNginx(
       'nginx (static, shipped headers)',
       writeStaticSameHeadersConfig({ dir: path.join(TMP, 'nginx-static-headers'), listenPort: PORTS.sameHeaders, root: staticRoot, headersByPath: shippedHeaders }),
       PORTS.sameHeaders,
     );
-    for (const pg of PUBLIC_PAGES) {
-      const [a, b] = [await headOf(url(PORTS.nginx, pg.path)), await headOf(url(PORTS.static, pg.path))];
-      headerBytes[pg.name] = { nginx: a.bytes, static: b.bytes };
-    }
-    // Side by side: every round measures each page in all three setups one after the other, so
+    // Side by side: every round measures each page in all setups one after the other, so
     // a figure and its baseline always share the machine's state of the moment; the figure
     // reported is the median of the rounds.
     const setups = [

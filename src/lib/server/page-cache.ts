@@ -30,6 +30,7 @@ import { cspForPage, headerListWithBase } from './security-headers.ts';
 const NEVER = /^\/(?:staff|report|track|_actions|api|display)(?:[/.]|$)/;
 /** Cookies that make a response personal: the staff session and the display mode. */
 const PERSONAL_COOKIE = /(?:^|;\s*)(?:gd_session|gd_display)=/;
+const isPersonal = (cookieHeader: string | null | undefined): boolean => !!cookieHeader && PERSONAL_COOKIE.test(cookieHeader);
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 const MAX_ENTRIES = 500;
@@ -59,13 +60,18 @@ const store: Store = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??= { p
 /** The cache key of a request, or null when the request must not be answered from the cache. */
 export function cacheKey(method: string, url: URL, cookieHeader: string | null | undefined): string | null {
   if (method !== 'GET' || NEVER.test(url.pathname) || url.searchParams.has('_action')) return null;
-  if (cookieHeader && PERSONAL_COOKIE.test(cookieHeader)) return null;
+  if (isPersonal(cookieHeader)) return null;
   if (publicCacheSeconds() <= 0) return null;
   return url.pathname + url.search;
 }
 
+/** Whole seconds since the copy was stored: its `Age` header, sent when above 0. */
+function ageOf(entry: Stored, now: number): number {
+  return Math.floor((now - entry.storedAt) / 1000);
+}
+
 function withAge(entry: Stored, now: number): Record<string, string> {
-  const age = Math.floor((now - entry.storedAt) / 1000);
+  const age = ageOf(entry, now);
   return age > 0 ? { ...entry.headers, age: String(age) } : entry.headers;
 }
 
@@ -83,10 +89,10 @@ export function replayCachedPage(req: IncomingMessage, res: ServerResponse): boo
   // else (another spelling, a path never stored) is simply not found here and goes to Astro,
   // whose middleware normalises it and answers from the same store.
   const entry = store.pages.get(req.url);
-  if (!entry || (req.headers.cookie && PERSONAL_COOKIE.test(req.headers.cookie))) return false;
+  if (!entry || isPersonal(req.headers.cookie)) return false;
   const now = Date.now();
   if (entry.expires <= now) return false;
-  const age = Math.floor((now - entry.storedAt) / 1000);
+  const age = ageOf(entry, now);
   res.writeHead(entry.status, age > 0 ? [...entry.headerList, 'age', String(age)] : entry.headerList);
   res.end(entry.body);
   return true;
