@@ -45,7 +45,7 @@ describe('case notices: four eyes', () => {
     const writer = await staff('writer', 'publicity');
     const second = await staff('second', 'publicity');
     const id = await saveNoticeDraft(db, writer, draft());
-    await expect(approveAndPublishNotice(db, writer, id)).rejects.toThrow(/不能审核自己起草/);
+    await expect(approveAndPublishNotice(db, writer, id)).rejects.toThrow(/起草或修改过这份通报，不能再审核/);
     await approveAndPublishNotice(db, second, id);
     const { notices } = await listPublishedNotices(db, {}, 1, 10);
     expect(notices.map((n) => n.id)).toEqual([id]);
@@ -65,6 +65,55 @@ describe('case notices: four eyes', () => {
     const id = await saveNoticeDraft(db, writer, draft());
     await approveAndPublishNotice(db, moderator, id);
     expect((await findPublicNotice(db, id))?.status).toBe('published');
+  });
+
+  it('refuses approval by a second member who edited the draft, and lets a third member approve', async () => {
+    const writer = await staff('writer', 'publicity');
+    const editor = await staff('editor', 'publicity');
+    const third = await staff('third', 'publicity');
+    const id = await saveNoticeDraft(db, writer, draft());
+    await saveNoticeDraft(db, editor, draft({ noticeId: id, body: '2023年6月，村民王建国在承包地上打地基建房，经查占用耕地0.60亩，现已全部拆除并复耕。' }));
+    await expect(approveAndPublishNotice(db, editor, id)).rejects.toThrow(/起草或修改过这份通报，不能再审核/);
+    expect((await db.selectFrom('case_notice').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('draft');
+    await approveAndPublishNotice(db, third, id);
+    const audit = await db.selectFrom('audit_log').select(['action', 'actor_login', 'after']).where('target', '=', `notice:${id}`).orderBy('id').execute();
+    expect(audit.map((a) => [a.action, a.actor_login])).toEqual([['notice.drafted', 'writer'], ['notice.draft_updated', 'editor'], ['notice.published', 'third']]);
+    expect(audit[1]!.after).toMatchObject({ changed: ['body_raw'] });
+    expect(audit[2]!.after).toMatchObject({ drafters: ['writer', 'editor'], approver: 'third' });
+  });
+
+  it('counts a change to any field, steps and outcome included, as drafting', async () => {
+    const writer = await staff('writer', 'publicity');
+    const changes: Partial<NoticeDraftInput>[] = [
+      { township: 'huayu' },
+      { outcome: 'recultivated' },
+      { stepDate: ['2023-06-01', '2023-06-06', ''], stepAction: ['立案', '下达责令改正通知书', ''], stepDetail: ['', '', ''] },
+      { farmlandAreaMu: '0.50' },
+      { partyName: '王建民' },
+    ];
+    for (const [i, change] of changes.entries()) {
+      const editor = await staff(`editor${i}`, 'publicity');
+      const id = await saveNoticeDraft(db, writer, draft());
+      await saveNoticeDraft(db, editor, draft({ noticeId: id, ...change }));
+      await expect(approveAndPublishNotice(db, editor, id), JSON.stringify(change)).rejects.toThrow(/起草或修改过/);
+    }
+  });
+
+  it('does not make a reviewer a drafter for saving the form unchanged', async () => {
+    const writer = await staff('writer', 'publicity');
+    const reviewer = await staff('reviewer', 'publicity');
+    const id = await saveNoticeDraft(db, writer, draft());
+    await saveNoticeDraft(db, reviewer, draft({ noticeId: id, totalAreaMu: '0.8' }));
+    await approveAndPublishNotice(db, reviewer, id);
+    expect((await findPublicNotice(db, id))?.status).toBe('published');
+  });
+
+  it('refuses, in the database, an approval by anyone who changed the draft', async () => {
+    const writer = await staff('writer', 'publicity');
+    const editor = await staff('editor', 'publicity');
+    const id = await saveNoticeDraft(db, writer, draft());
+    await saveNoticeDraft(db, editor, draft({ noticeId: id, title: '西社镇村民王建国违法占用耕地建房一案' }));
+    await expect(db.updateTable('case_notice').set({ approved_by: editor.id }).where('id', '=', id).execute()).rejects.toThrow(/case_notice_four_eyes/);
   });
 
   it('enforces four eyes in the database too', async () => {

@@ -96,6 +96,14 @@ export interface CaseNoticeTable {
   approved_at: Timestamp | null;
 }
 
+/** Everyone who created or changed a draft notice; none of them may approve it. */
+export interface CaseNoticeDrafterTable {
+  notice_id: string;
+  staff_user_id: string;
+  first_changed_at: DefaultTimestamp;
+  last_changed_at: DefaultTimestamp;
+}
+
 export interface CaseNoticePhotoTable {
   id: Generated<string>;
   notice_id: string;
@@ -296,6 +304,7 @@ export interface Database {
   audit_log: AuditLogTable;
   report_note: ReportNoteTable;
   case_notice_photo: CaseNoticePhotoTable;
+  case_notice_drafter: CaseNoticeDrafterTable;
   ledger_import: LedgerImportTable;
   bulletin: BulletinTable;
 }

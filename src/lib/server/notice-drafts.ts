@@ -49,6 +49,61 @@ function stepsOf(input: NoticeDraftInput): EnforcementStep[] {
     .sort((a, b) => a.date.localeCompare(b.date));
 }
 
+/** The columns a drafter writes, compared as the form posts them (steps by content, areas by value). */
+const DRAFT_FIELDS = ['title_raw', 'township', 'village', 'problem_class', 'party_raw', 'party_kind', 'total_area_mu', 'farmland_area_mu', 'steps', 'outcome', 'accountability', 'body_raw', 'source_report_id'] as const;
+
+type DraftValues = { [K in (typeof DRAFT_FIELDS)[number]]: unknown };
+
+function comparable(field: (typeof DRAFT_FIELDS)[number], value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (field === 'total_area_mu' || field === 'farmland_area_mu') return String(Number(value));
+  if (field === 'steps') {
+    const steps = (typeof value === 'string' ? JSON.parse(value) : value) as EnforcementStep[];
+    return JSON.stringify(steps.map((s) => [s.date, s.action, s.detail ?? '']));
+  }
+  return String(value);
+}
+
+/** Which fields of a draft a save would change; an empty list means the save changes nothing. */
+export function changedNoticeFields(existing: DraftValues, next: DraftValues): string[] {
+  return DRAFT_FIELDS.filter((f) => comparable(f, existing[f]) !== comparable(f, next[f]));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+async function beforePhotos(db: Kysely<Database>, reportId: string, wanted: readonly string[]) {
+  const ids = wanted.filter((p) => isBigintId(p));
+  if (!ids.length) return [];
+  return db.selectFrom('report_photo').select(['id', 'public_key', 'public_width', 'public_height']).where('report_id', '=', reportId).where('id', 'in', ids).orderBy('position').execute();
+}
+
+async function beforePhotoKeys(db: Kysely<Database>, reportId: string, wanted: readonly string[]): Promise<string[]> {
+  return (await beforePhotos(db, reportId, wanted)).map((p) => p.public_key);
+}
+
+/** Whoever created or changed a draft is one of its drafters, and so cannot approve it. */
+async function recordNoticeDrafter(db: Kysely<Database>, noticeId: string, staffUserId: string): Promise<void> {
+  await db
+    .insertInto('case_notice_drafter')
+    .values({ notice_id: noticeId, staff_user_id: staffUserId })
+    .onConflict((oc) => oc.columns(['notice_id', 'staff_user_id']).doUpdateSet({ last_changed_at: new Date() }))
+    .execute();
+}
+
+/** The drafters of a notice, first writer first. */
+export async function listNoticeDrafters(db: Kysely<Database>, noticeId: string): Promise<{ id: string; displayName: string }[]> {
+  const rows = await db
+    .selectFrom('case_notice_drafter')
+    .innerJoin('staff_user', 'staff_user.id', 'case_notice_drafter.staff_user_id')
+    .select(['staff_user.id', 'staff_user.display_name'])
+    .where('case_notice_drafter.notice_id', '=', noticeId)
+    .orderBy('case_notice_drafter.first_changed_at')
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+}
+
 export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, input: NoticeDraftInput, store: PhotoStore = postgresPhotoStore): Promise<string> {
   requireRole(user, NOTICE_DRAFTERS, '只有宣传组可以起草案例通报');
   const after: ProcessedPhoto[] = [];
@@ -88,24 +143,30 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       updated_at: new Date(),
     };
     let id: string;
+    let changed: string[];
     if (input.noticeId) {
-      const existing = await trx.selectFrom('case_notice').select(['id', 'status', 'drafted_by']).where('id', '=', input.noticeId).forUpdate().executeTakeFirst();
+      const existing = await trx.selectFrom('case_notice').selectAll().where('id', '=', input.noticeId).forUpdate().executeTakeFirst();
       if (!existing) throw new ReportNotFoundError();
       if (existing.status !== 'draft') throw new WorkflowInputError(['已发布或已撤回的通报不能再修改；如需更正，请撤回后重新起草']);
-      await trx.updateTable('case_notice').set(values).where('id', '=', existing.id).execute();
       id = existing.id;
+      const beforeNow = await trx.selectFrom('case_notice_photo').select('public_key').where('notice_id', '=', id).where('kind', '=', 'before').orderBy('position').execute();
+      changed = changedNoticeFields(existing, values);
+      if (sourceReportId && !sameList(beforeNow.map((p) => p.public_key), await beforePhotoKeys(trx, sourceReportId, input.beforePhotoIds))) changed.push('before_photos');
+      if (after.length) changed.push('after_photos');
+      // Saving an unchanged form makes nobody a drafter: a reviewer may open and save without losing the right to approve.
+      if (!changed.length) return id;
+      await trx.updateTable('case_notice').set(values).where('id', '=', id).execute();
     } else {
       ({ id } = await trx.insertInto('case_notice').values({ ...values, status: 'draft', drafted_by: user.id }).returning('id').executeTakeFirstOrThrow());
+      changed = ['created'];
     }
+    await recordNoticeDrafter(trx, id, user.id);
     if (sourceReportId) {
       // "Before" photos are the report's public copies only; never originals, never the reporter.
       await trx.deleteFrom('case_notice_photo').where('notice_id', '=', id).where('kind', '=', 'before').execute();
-      const wanted = input.beforePhotoIds.filter((p) => isBigintId(p));
-      if (wanted.length) {
-        const photos = await trx.selectFrom('report_photo').select(['id', 'public_key', 'public_width', 'public_height']).where('report_id', '=', sourceReportId).where('id', 'in', wanted).orderBy('position').execute();
-        if (photos.length) {
-          await trx.insertInto('case_notice_photo').values(photos.map((p, i) => ({ notice_id: id, kind: 'before' as const, position: i, public_key: p.public_key, width: p.public_width, height: p.public_height }))).execute();
-        }
+      const photos = await beforePhotos(trx, sourceReportId, input.beforePhotoIds);
+      if (photos.length) {
+        await trx.insertInto('case_notice_photo').values(photos.map((p, i) => ({ notice_id: id, kind: 'before' as const, position: i, public_key: p.public_key, width: p.public_width, height: p.public_height }))).execute();
       }
     }
     const { n } = await trx.selectFrom('case_notice_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('notice_id', '=', id).where('kind', '=', 'after').executeTakeFirstOrThrow();
@@ -113,7 +174,7 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       const key = await store.put(trx, { bytes: p.publicCopy, mime: p.publicMime, sha256: createHash('sha256').update(p.publicCopy).digest('hex') });
       await trx.insertInto('case_notice_photo').values({ notice_id: id, kind: 'after', position: Number(n) + i, public_key: key, width: p.publicWidth, height: p.publicHeight }).execute();
     }
-    await recordAudit(trx, user, { action: input.noticeId ? 'notice.draft_updated' : 'notice.drafted', target: `notice:${id}`, after: { title: masked.title, source_report_id: sourceReportId } });
+    await recordAudit(trx, user, { action: input.noticeId ? 'notice.draft_updated' : 'notice.drafted', target: `notice:${id}`, after: { title: masked.title, source_report_id: sourceReportId, changed } });
     return id;
   });
 }
@@ -125,10 +186,18 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
     const notice = await trx.selectFrom('case_notice').select(['id', 'status', 'drafted_by', 'title']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
     if (!notice) throw new ReportNotFoundError();
     if (notice.status !== 'draft') throw new WorkflowInputError(['只有草稿可以审核发布']);
-    if (notice.drafted_by === user.id) throw new WorkflowInputError(['不能审核自己起草的通报，请由另一位宣传组成员或审核员审核']);
+    const drafters = await listNoticeDrafters(trx, noticeId);
+    if (notice.drafted_by === user.id || drafters.some((d) => d.id === user.id)) {
+      throw new WorkflowInputError(['您起草或修改过这份通报，不能再审核它；请由没有改动过它的另一位宣传组成员或审核员审核']);
+    }
     const now = new Date();
     await trx.updateTable('case_notice').set({ status: 'published', approved_by: user.id, approved_at: now, published_at: now, updated_at: now }).where('id', '=', noticeId).execute();
-    await recordAudit(trx, user, { action: 'notice.published', target: `notice:${noticeId}`, before: { status: 'draft' }, after: { status: 'published', title: notice.title } });
+    await recordAudit(trx, user, {
+      action: 'notice.published',
+      target: `notice:${noticeId}`,
+      before: { status: 'draft' },
+      after: { status: 'published', title: notice.title, drafters: drafters.map((d) => d.displayName), approver: user.displayName },
+    });
   });
   clearPublicCache();
 }
@@ -170,5 +239,5 @@ export async function loadNoticeForStaff(db: Kysely<Database>, id: string) {
     .executeTakeFirst();
   if (!notice) return null;
   const photos = await db.selectFrom('case_notice_photo').select(['id', 'kind', 'width', 'height']).where('notice_id', '=', id).orderBy('kind').orderBy('position').execute();
-  return { notice, photos };
+  return { notice, photos, drafters: await listNoticeDrafters(db, id) };
 }
