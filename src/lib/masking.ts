@@ -7,7 +7,10 @@
  * reviews the preview before a second person approves.
  */
 
+import { maskContacts, type MaskHit } from './contact-masking.ts';
+
 export type PartyKind = 'person' | 'company' | 'organisation';
+export type { MaskHit } from './contact-masking.ts';
 
 /** Two-character surnames: the surname must be kept whole (欧阳某, not 欧某). */
 const COMPOUND_SURNAMES: readonly string[] = [
@@ -250,7 +253,7 @@ function isPublicCooperative(segment: string, suffix: string): boolean {
   return suffix.includes('经济') && /(?:村|社区|镇|乡|街道)$/.test(segment);
 }
 
-function maskCompaniesInText(text: string): string {
+function maskCompaniesInText(text: string, found?: MaskHit[]): string {
   const suffix = new RegExp(TEXT_COMPANY_SUFFIXES.map(escapeRegExp).join('|'), 'g');
   let out = '';
   let copied = 0;
@@ -283,7 +286,9 @@ function maskCompaniesInText(text: string): string {
     const name = text.slice(start, at);
     if ([...name].length < 2) continue; // 该公司, 子公司: no name to hide
     if (isPublicCooperative(segment, m[0])) continue;
-    out += text.slice(copied, start) + maskCompany(m[0]);
+    const masked = maskCompany(m[0]);
+    found?.push({ kind: 'company', original: text.slice(start, boundary), masked });
+    out += text.slice(copied, start) + masked;
     copied = boundary;
   }
   return out + text.slice(copied);
@@ -315,7 +320,7 @@ function readPersonName(text: string, at: number): string | null {
   return name;
 }
 
-function maskPeopleAfterCues(text: string): string {
+function maskPeopleAfterCues(text: string, found?: MaskHit[]): string {
   const cue = new RegExp(`(?:${PERSON_CUES.map(escapeRegExp).join('|')})[\\s\\u3000:：]*`, 'g');
   let out = '';
   let copied = 0;
@@ -333,7 +338,9 @@ function maskPeopleAfterCues(text: string): string {
       const end = at + name.length;
       if (startsPlaceName(text, end)) break;
       if (!isMasked(name)) {
-        out += text.slice(copied, at) + maskPerson(name);
+        const masked = maskPerson(name);
+        found?.push({ kind: 'person', original: name, masked });
+        out += text.slice(copied, at) + masked;
         copied = end;
       }
       const sep = /^(?:[、，,]|和|与|及)/.exec(text.slice(end));
@@ -367,7 +374,7 @@ function protect(text: string, names: readonly string[]): { text: string; restor
  * (某公司（以下简称“恒通”）); the short name is as identifying as the full one, so every use of it
  * becomes the masked form too.
  */
-function maskShortNames(text: string): string {
+function maskShortNames(text: string, hits?: MaskHit[]): string {
   const kinds = [...new Set(COMPANY_SUFFIXES.map(([, kind]) => kind))].sort((a, b) => b.length - a.length);
   const masked = new RegExp(`某(?:${kinds.map(escapeRegExp).join('|')})`, 'g');
   const definition = /(?:以下)?简称[“"「『]([^”"」』，。；、\s]{1,12})[”"」』]/g;
@@ -378,17 +385,20 @@ function maskShortNames(text: string): string {
     if (MASK_CHARS.test(shortName) || [...shortName].length < 2 || kinds.includes(shortName)) continue;
     const before = [...text.slice(Math.max(0, m.index - 40), m.index).matchAll(masked)].pop();
     if (!before) continue;
-    result = result.replace(new RegExp(escapeRegExp(shortName), 'g'), (found: string, offset: number, whole: string) =>
+    result = result.replace(new RegExp(escapeRegExp(shortName), 'g'), (found: string, offset: number, whole: string) => {
       // 马跑泉 the company, not 马跑泉村 the village.
-      startsPlaceName(whole, offset + found.length) ? found : before[0],
-    );
+      if (startsPlaceName(whole, offset + found.length)) return found;
+      hits?.push({ kind: 'company', original: found, masked: before[0] });
+      return before[0];
+    });
   }
   return result;
 }
 
-function maskOnce(text: string, parties: ReadonlyArray<{ name: string; kind: PartyKind }>): string {
+function maskOnce(text: string, parties: ReadonlyArray<{ name: string; kind: PartyKind }>, found?: MaskHit[]): string {
   const organisations = parties.filter((p) => p.kind === 'organisation').map((p) => p.name);
-  const { text: held, restore } = protect(text, organisations);
+  // Numbers first: a public body's name never holds a phone number, and a held name hides none.
+  const { text: held, restore } = protect(maskContacts(text, found), organisations);
   let result = held;
   // Longest names first, so 山西恒通农业开发有限公司 is replaced before a shorter party inside it.
   const listed = parties.filter((p) => p.kind !== 'organisation').sort((a, b) => normalise(b.name).length - normalise(a.name).length);
@@ -400,14 +410,16 @@ function maskOnce(text: string, parties: ReadonlyArray<{ name: string; kind: Par
     if ([...name].length < 2 || masked.includes(name)) continue;
     const pattern = looseNamePattern(name);
     if (!pattern) continue;
-    result = result.replace(pattern, (match: string, offset: number, whole: string) =>
-      party.kind === 'person' && startsPlaceName(whole, offset + match.length) ? match : masked,
-    );
+    result = result.replace(pattern, (match: string, offset: number, whole: string) => {
+      if (party.kind === 'person' && startsPlaceName(whole, offset + match.length)) return match;
+      found?.push({ kind: party.kind === 'person' ? 'person' : 'company', original: match, masked });
+      return masked;
+    });
   }
   // Bare given names (建国 of 王建国) are not replaced: they are everyday words (建国以来, 小明显…).
-  result = maskCompaniesInText(result);
-  result = maskShortNames(result);
-  result = maskPeopleAfterCues(result);
+  result = maskCompaniesInText(result, found);
+  result = maskShortNames(result, found);
+  result = maskPeopleAfterCues(result, found);
   return restore(result);
 }
 
@@ -417,13 +429,25 @@ function maskOnce(text: string, parties: ReadonlyArray<{ name: string; kind: Par
  * suffix. Place names, titles and public bodies stay. Idempotent.
  */
 export function maskText(text: string, parties: ReadonlyArray<{ name: string; kind: PartyKind }>): string {
+  return maskTextReport(text, parties).text;
+}
+
+/** maskText, with the list of what it masked (each original once) for the drafter and approver. */
+export function maskTextReport(text: string, parties: ReadonlyArray<{ name: string; kind: PartyKind }>): { text: string; found: MaskHit[] } {
   // One pass is idempotent in practice; repeating until nothing changes makes it so by
   // construction, which matters because a saved notice is re-masked on every edit.
+  const found: MaskHit[] = [];
   let current = text;
   for (let i = 0; i < 4; i++) {
-    const next = maskOnce(current, parties);
+    const next = maskOnce(current, parties, found);
     if (next === current) break;
     current = next;
   }
-  return current;
+  return { text: current, found: uniqueHits(found) };
+}
+
+/** Each original once, in the order first found; a hit that changed nothing is no hit. */
+export function uniqueHits(hits: readonly MaskHit[]): MaskHit[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => h.original !== h.masked && !seen.has(h.original) && seen.add(h.original));
 }

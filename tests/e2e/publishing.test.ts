@@ -88,13 +88,17 @@ describe('a case notice from a closed report', () => {
       await writer.page.fill('#n-party', '赵铁柱');
       await writer.page.fill('#n-total', '0.45');
       await writer.page.fill('#n-farm', '0.45');
-      await writer.page.fill('#n-body', '经查，村民赵铁柱未经批准在耕地上建房，占用耕地0.45亩。赵铁柱已自行拆除并复耕。');
+      await writer.page.fill('#n-body', '经查，村民赵铁柱（电话13912345678）驾驶晋M·12345运土，未经批准在耕地上建房，占用耕地0.45亩。赵铁柱已自行拆除并复耕。');
       await expectNoAxeViolations(writer.page);
       await Promise.all([writer.page.waitForURL(/\/staff\/notices\/\d+\/\?done=saved/), writer.page.click('form button:has-text("保存草稿并预览")')]);
       noticeUrl = writer.page.url().replace(/\?.*$/, '');
       const preview = await writer.page.locator('article[aria-label="公开预览"]').innerText();
       expect(preview).toContain('赵某');
       expect(preview).not.toContain('赵铁柱');
+      expect(preview).toContain('139****5678');
+      expect(preview).not.toContain('13912345678');
+      const maskedList = await writer.page.locator('section[aria-labelledby="masked-title"]').innerText();
+      for (const expected of ['手机号', '13912345678', '139****5678', '车牌号', '晋M·*****', '人名', '赵铁柱']) expect(maskedList).toContain(expected);
       expect(await writer.page.locator('button:has-text("审核通过并发布")').count()).toBe(0);
       await expectNoAxeViolations(writer.page);
     } finally {
@@ -107,6 +111,8 @@ describe('a case notice from a closed report', () => {
     try {
       await signIn(approver.page, 'publicity2');
       await approver.page.goto(noticeUrl);
+      expect(await approver.page.locator('section[aria-labelledby="masked-title"]').innerText()).toContain('13912345678');
+      await expectNoAxeViolations(approver.page);
       await Promise.all([approver.page.waitForURL(/done=published/), approver.page.click('button:has-text("审核通过并发布")')]);
     } finally {
       await approver.close();
@@ -121,9 +127,12 @@ describe('a case notice from a closed report', () => {
     const page = await (await fetch(`${baseUrl}/cases/${id}/`)).text();
     expect(page).toContain('赵某');
     expect(page).not.toContain('赵铁柱');
+    expect(page).not.toContain('13912345678');
+    expect(page).toContain('139****5678');
     const rss = await (await fetch(`${baseUrl}/cases/rss.xml`)).text();
     expect(rss).toContain(`/cases/${id}/`);
     expect(rss).not.toContain('赵铁柱');
+    expect(rss).not.toContain('13912345678');
   });
 });
 

@@ -5,6 +5,7 @@ import { createStaffUser } from '../../src/lib/server/staff-users.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../../src/lib/server/notice-drafts.ts';
 import { findPublicNotice, listPublishedNotices } from '../../src/lib/server/notices.ts';
+import { noticesDataset } from '../../src/lib/server/open-data.ts';
 import { freezeBulletin, loadPublishedBulletin, publishBulletin } from '../../src/lib/server/bulletins.ts';
 import { claimRectified, findLedgerMatches, verifyRectified } from '../../src/lib/server/ledger-admin.ts';
 import type { NoticeDraftInput } from '../../src/lib/schemas/notice.ts';
@@ -135,6 +136,46 @@ describe('case notices: four eyes', () => {
     expect((await listPublishedNotices(db, {}, 1, 10)).total).toBe(0);
     const actions = (await db.selectFrom('audit_log').select('action').where('target', '=', `notice:${id}`).orderBy('id').execute()).map((a) => a.action);
     expect(actions).toEqual(['notice.drafted', 'notice.published', 'notice.withdrawn']);
+  });
+});
+
+describe('case notices: numbers that find a person', () => {
+  it('publishes phone, ID, bank-card and plate numbers masked in every field, and keeps the originals for staff', async () => {
+    const writer = await staff('writer', 'publicity');
+    const second = await staff('second', 'publicity');
+    const id = await saveNoticeDraft(db, writer, draft({
+      title: '西社镇晋M·12345运输车非法取土案',
+      body: '2023年6月，村民王建国（电话13812345678，身份证号140824198001011234）在承包地上打地基建房，占用耕地0.60亩，已自行拆除。',
+      accountability: '罚款汇入账户6222021234567890123，举报电话12336。',
+      stepDate: ['2023-06-01', '2023-06-05', ''], stepAction: ['立案', '下达责令改正通知书', ''], stepDetail: ['联系当事人0359-5522345', '稷政发〔2023〕12号', ''],
+    }));
+    const row = await db.selectFrom('case_notice').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.title).toBe('西社镇晋M·*****运输车非法取土案');
+    expect(row.body).toContain('电话138****5678，身份证号1408**************');
+    expect(row.body).toContain('0.60亩');
+    expect(row.accountability).toBe('罚款汇入账户6222***********0123，举报电话12336。');
+    expect(row.steps).toEqual([{ date: '2023-06-01', action: '立案', detail: '联系当事人0359-*******' }, { date: '2023-06-05', action: '下达责令改正通知书', detail: '稷政发〔2023〕12号' }]);
+    expect(row.body_raw).toContain('13812345678');
+    expect(row.accountability_raw).toContain('6222021234567890123');
+    expect(row.steps_raw?.[0]?.detail).toBe('联系当事人0359-5522345');
+
+    await approveAndPublishNotice(db, second, id);
+    const everyPublicText = JSON.stringify([await findPublicNotice(db, id), await listPublishedNotices(db, {}, 1, 10), await noticesDataset(db)]);
+    for (const secret of ['13812345678', '140824198001011234', '6222021234567890123', '5522345', '晋M·12345', '王建国']) expect(everyPublicText).not.toContain(secret);
+    expect(everyPublicText).toContain('稷政发〔2023〕12号');
+  });
+
+  it('masks numbers at reading time too, for notices saved before number masking', async () => {
+    const writer = await staff('writer', 'publicity');
+    const second = await staff('second', 'publicity');
+    const id = await saveNoticeDraft(db, writer, draft());
+    await approveAndPublishNotice(db, second, id);
+    await db.updateTable('case_notice').set({ body: '当事人电话13812345678。', steps: JSON.stringify([{ date: '2023-06-01', action: '立案', detail: '晋M·12345' }]) }).where('id', '=', id).execute();
+    const notice = await findPublicNotice(db, id);
+    expect(notice?.body).toBe('当事人电话138****5678。');
+    expect(notice?.steps[0]?.detail).toBe('晋M·*****');
+    const open = await noticesDataset(db);
+    expect(JSON.stringify(open.rows)).not.toContain('13812345678');
   });
 });
 

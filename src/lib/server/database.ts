@@ -94,6 +94,9 @@ export interface CaseNoticeTable {
   drafted_by: string | null;
   approved_by: string | null;
   approved_at: Timestamp | null;
+  /** Originals of the masked public columns `steps` and `accountability`; staff only. */
+  steps_raw: Json<EnforcementStep[]> | null;
+  accountability_raw: string | null;
 }
 
 /** Everyone who created or changed a draft notice; none of them may approve it. */

@@ -12,7 +12,8 @@ import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
 import { clearPublicCache } from './cache.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
-import { maskParty, maskText, type PartyKind } from '../masking.ts';
+import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
+import { maskContacts } from '../contact-masking.ts';
 import type { NoticeDraftInput } from '../schemas/notice.ts';
 import { createHash } from 'node:crypto';
 import { isBigintId } from '../schemas/ids.ts';
@@ -24,21 +25,43 @@ function requireRole(user: StaffUser, roles: readonly string[], message: string)
   if (!roles.includes(user.role)) throw new ReportAccessError(message);
 }
 
+export interface NoticeText {
+  title: string;
+  partyName: string;
+  partyKind: PartyKind;
+  body: string;
+  accountability: string;
+  steps: EnforcementStep[];
+}
+
 export interface MaskedNotice {
   title: string;
   party: string;
   body: string;
   accountability: string;
+  steps: EnforcementStep[];
+  /** What masking hid, each original once: the drafter and the approver check it before publishing. */
+  found: MaskHit[];
 }
 
 /** Exactly what the public will read: the drafter's preview and the saved public columns. */
-export function maskNotice(input: { title: string; partyName: string; partyKind: PartyKind; body: string; accountability: string }): MaskedNotice {
+export function maskNotice(input: NoticeText): MaskedNotice {
   const parties = [{ name: input.partyName, kind: input.partyKind }];
+  const found: MaskHit[] = [];
+  const mask = (text: string): string => {
+    const report = maskTextReport(text, parties);
+    found.push(...report.found);
+    return report.text;
+  };
+  const party = maskContacts(maskParty(input.partyName, input.partyKind), found);
+  if (input.partyKind !== 'organisation') found.unshift({ kind: input.partyKind === 'person' ? 'person' : 'company', original: input.partyName.trim(), masked: party });
   return {
-    title: maskText(input.title, parties),
-    party: maskParty(input.partyName, input.partyKind),
-    body: maskText(input.body, parties),
-    accountability: maskText(input.accountability, parties),
+    title: mask(input.title),
+    party,
+    body: mask(input.body),
+    accountability: mask(input.accountability),
+    steps: input.steps.map((s) => ({ date: s.date, action: mask(s.action), ...(s.detail ? { detail: mask(s.detail) } : {}) })),
+    found: uniqueHits(found),
   };
 }
 
@@ -50,14 +73,14 @@ function stepsOf(input: NoticeDraftInput): EnforcementStep[] {
 }
 
 /** The columns a drafter writes, compared as the form posts them (steps by content, areas by value). */
-const DRAFT_FIELDS = ['title_raw', 'township', 'village', 'problem_class', 'party_raw', 'party_kind', 'total_area_mu', 'farmland_area_mu', 'steps', 'outcome', 'accountability', 'body_raw', 'source_report_id'] as const;
+const DRAFT_FIELDS = ['title_raw', 'township', 'village', 'problem_class', 'party_raw', 'party_kind', 'total_area_mu', 'farmland_area_mu', 'steps_raw', 'outcome', 'accountability_raw', 'body_raw', 'source_report_id'] as const;
 
 type DraftValues = { [K in (typeof DRAFT_FIELDS)[number]]: unknown };
 
 function comparable(field: (typeof DRAFT_FIELDS)[number], value: unknown): string {
   if (value === null || value === undefined) return '';
   if (field === 'total_area_mu' || field === 'farmland_area_mu') return String(Number(value));
-  if (field === 'steps') {
+  if (field === 'steps_raw') {
     const steps = (typeof value === 'string' ? JSON.parse(value) : value) as EnforcementStep[];
     return JSON.stringify(steps.map((s) => [s.date, s.action, s.detail ?? '']));
   }
@@ -114,7 +137,8 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       throw new WorkflowInputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
     }
   }
-  const masked = maskNotice({ title: input.title, partyName: input.partyName, partyKind: input.partyKind, body: input.body, accountability: input.accountability });
+  const steps = stepsOf(input);
+  const masked = maskNotice({ title: input.title, partyName: input.partyName, partyKind: input.partyKind, body: input.body, accountability: input.accountability, steps });
   return db.transaction().execute(async (trx) => {
     let sourceReportId: string | null = null;
     if (input.sourceReportId) {
@@ -134,9 +158,11 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       party_kind: input.partyKind,
       total_area_mu: input.totalAreaMu,
       farmland_area_mu: input.farmlandAreaMu,
-      steps: JSON.stringify(stepsOf(input)),
+      steps: JSON.stringify(masked.steps),
+      steps_raw: JSON.stringify(steps),
       outcome: input.outcome,
       accountability: masked.accountability,
+      accountability_raw: input.accountability,
       body: masked.body,
       body_raw: input.body,
       source_report_id: sourceReportId,
@@ -150,7 +176,8 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       if (existing.status !== 'draft') throw new WorkflowInputError(['已发布或已撤回的通报不能再修改；如需更正，请撤回后重新起草']);
       id = existing.id;
       const beforeNow = await trx.selectFrom('case_notice_photo').select('public_key').where('notice_id', '=', id).where('kind', '=', 'before').orderBy('position').execute();
-      changed = changedNoticeFields(existing, values);
+      // Drafts saved before the originals were kept: their public text is the best original there is.
+      changed = changedNoticeFields({ ...existing, steps_raw: existing.steps_raw ?? existing.steps, accountability_raw: existing.accountability_raw ?? existing.accountability }, values);
       if (sourceReportId && !sameList(beforeNow.map((p) => p.public_key), await beforePhotoKeys(trx, sourceReportId, input.beforePhotoIds))) changed.push('before_photos');
       if (after.length) changed.push('after_photos');
       // Saving an unchanged form makes nobody a drafter: a reviewer may open and save without losing the right to approve.

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseNoticeRow, Database, EnforcementStep } from './database.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import { maskContacts } from '../contact-masking.ts';
 
 /** What the public may read of a notice. The unmasked party never exists on this side. */
 export interface PublicNotice {
@@ -32,20 +33,26 @@ export interface NoticeFilter {
 
 const PUBLIC_STATUSES = ['published', 'withdrawn'] as const;
 
-function toPublicNotice(row: CaseNoticeRow): PublicNotice {
+/**
+ * The public form of a notice row. Its text columns were masked when saved; numbers are masked
+ * again here because notices published before number masking existed were saved without it.
+ */
+export function toPublicNotice(row: CaseNoticeRow): PublicNotice {
   return {
     id: String(row.id),
-    title: row.title,
+    title: maskContacts(row.title),
     township: row.township,
     village: row.village,
     problemClass: row.problem_class,
-    party: row.party_public,
+    party: maskContacts(row.party_public),
     totalAreaMu: row.total_area_mu,
     farmlandAreaMu: row.farmland_area_mu,
-    steps: [...(row.steps ?? [])].sort((a, b) => a.date.localeCompare(b.date)),
+    steps: [...(row.steps ?? [])]
+      .sort((a, b) => a.date.localeCompare(b.date))
+      .map((s) => ({ date: s.date, action: maskContacts(s.action), ...(s.detail ? { detail: maskContacts(s.detail) } : {}) })),
     outcome: row.outcome,
-    accountability: row.accountability,
-    body: row.body,
+    accountability: maskContacts(row.accountability),
+    body: maskContacts(row.body),
     status: row.status as PublicNotice['status'],
     publishedAt: new Date(row.published_at as Date),
     withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as Date) : null,

@@ -10,6 +10,7 @@ import { formatRate } from '../progress.ts';
 import { formatMuFixed } from '../mu.ts';
 import { csvCell } from '../progress-export.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
+import { toPublicNotice } from './notices.ts';
 
 export interface Dataset {
   fields: ReadonlyArray<readonly [key: string, description: string]>;
@@ -29,13 +30,17 @@ export async function noticesDataset(db: Kysely<Database>): Promise<Dataset> {
   return {
     fields: NOTICE_FIELDS,
     updatedAt: rows.reduce<string | null>((m, r) => { const t = new Date(r.updated_at).toISOString(); return !m || t > m ? t : m; }, null),
-    rows: rows.map((r) => ({
-      id: r.id, title: r.title, township: findTownship(r.township)?.name ?? r.township, village: r.village, problem_class: labelOf(PROBLEM_CLASSES, r.problem_class),
-      party: r.party_public, total_area_mu: r.total_area_mu, farmland_area_mu: r.farmland_area_mu, outcome: labelOf(OUTCOMES, r.outcome),
-      steps: (r.steps ?? []).map((s) => `${s.date} ${s.action}`).join('；'), accountability: r.accountability,
-      published_at: r.published_at ? new Date(r.published_at).toISOString() : null, status: r.status,
-      withdrawn_at: r.withdrawn_at ? new Date(r.withdrawn_at).toISOString() : null, demo: r.is_demo,
-    })),
+    rows: rows.map((r) => {
+      // The same public text the notice pages show, masked the same way.
+      const n = toPublicNotice(r);
+      return {
+        id: r.id, title: n.title, township: findTownship(r.township)?.name ?? r.township, village: r.village, problem_class: labelOf(PROBLEM_CLASSES, r.problem_class),
+        party: n.party, total_area_mu: r.total_area_mu, farmland_area_mu: r.farmland_area_mu, outcome: labelOf(OUTCOMES, r.outcome),
+        steps: n.steps.map((s) => `${s.date} ${s.action}`).join('；'), accountability: n.accountability,
+        published_at: r.published_at ? new Date(r.published_at).toISOString() : null, status: r.status,
+        withdrawn_at: r.withdrawn_at ? new Date(r.withdrawn_at).toISOString() : null, demo: r.is_demo,
+      };
+    }),
   };
 }
 
