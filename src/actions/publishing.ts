@@ -1,7 +1,7 @@
 /** Case notices and monthly bulletins. Each Action checks the role itself. */
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { noticeActSchema, noticeDraftSchema } from '../lib/schemas/notice.ts';
+import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../lib/schemas/notice.ts';
 import { getDb } from '../lib/server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
@@ -33,11 +33,11 @@ export const publishing = {
   }),
   withdraw: defineAction({
     accept: 'form',
-    input: noticeActSchema,
+    input: noticeWithdrawSchema,
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, ['publicity', 'moderator']);
-        await withdrawNotice(getDb(), user, input.noticeId, input.reason);
+        await withdrawNotice(getDb(), user, input.noticeId, input.category, input.reason);
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=withdrawn` };
       }),
   }),

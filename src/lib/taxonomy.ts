@@ -59,6 +59,20 @@ export const OUTCOMES = terms([
 
 export type Outcome = (typeof OUTCOMES)[number]['code'];
 
+/**
+ * Why a published notice was withdrawn, as the public reads it. A category only: the staff
+ * member's own words go to the audit log, since they may name the people the notice masked.
+ */
+export const WITHDRAW_REASONS = terms([
+  { code: 'correction', label: '内容有误，正在核实更正', hint: '事实、数字或当事人信息需要更正，更正后重新发布。' },
+  { code: 'privacy', label: '涉及个人信息保护', hint: '通报中出现了不应公开的个人信息。' },
+  { code: 'review', label: '处理结果发生变化', hint: '行政复议、诉讼或复查改变了处理结果。' },
+  { code: 'duplicate', label: '重复发布', hint: '同一案件已有另一份通报。' },
+  { code: 'other', label: '其他原因', hint: '以上都不符合。' },
+] as const);
+
+export type WithdrawReason = (typeof WITHDRAW_REASONS)[number]['code'];
+
 export const ENFORCEMENT_STEPS = ['立案', '下达责令改正通知书', '行政处罚', '罚款', '拆除', '复垦', '移送公安机关', '移送纪检监察机关', '验收'] as const;
 
 export function labelOf(list: readonly Term[], code: string | null | undefined): string {

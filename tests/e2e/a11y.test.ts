@@ -202,14 +202,14 @@ beforeAll(async () => {
   await clearLimits();
   const published = await db.selectFrom('case_notice').select('id').where('status', '=', 'published').orderBy('id').executeTakeFirstOrThrow();
   data.publishedNotice = published.id;
-  // A withdrawn notice keeps its page (with the withdrawal note) but leaves the list and the feed.
+  // A withdrawn notice answers 410 with a short neutral page, and leaves the list and the feed.
   const withdrawn = await db
     .insertInto('case_notice')
     .values({
       title: '某镇某村村民李某违法占用耕地建房案（已撤回，无障碍检查用）', township: 'xishe', village: '西社村', problem_class: 'house', party_public: '李某',
       total_area_mu: '0.30', farmland_area_mu: '0.30', steps: JSON.stringify([{ date: '2023-05-04', action: '立案调查', detail: '' }]), outcome: 'demolished',
       accountability: '', body: '经查，村民李某未经批准占用耕地建房。', status: 'withdrawn', published_at: new Date(Date.now() - 86_400_000),
-      withdrawn_at: new Date(), withdraw_reason: '当事人信息有误，核实后重新发布', is_demo: false,
+      withdrawn_at: new Date(), withdraw_reason: '当事人信息有误，核实后重新发布', withdraw_category: 'correction', is_demo: false,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -277,7 +277,7 @@ const PUBLIC: Route[] = [
   { what: 'the case list filtered to nothing', path: () => '/cases/?class=golf&township=caicun' },
   { what: 'a case list page past the end', path: () => '/cases/?page=99', status: 404 },
   { what: 'a published case notice', path: () => `/cases/${data.publishedNotice}/` },
-  { what: 'a withdrawn case notice', path: () => `/cases/${data.withdrawnNotice}/` },
+  { what: 'a withdrawn case notice (410, date and reason category only)', path: () => `/cases/${data.withdrawnNotice}/`, status: 410 },
   { what: 'the progress page', path: () => '/progress/' },
   { what: 'the bulletin list', path: () => '/progress/bulletins/' },
   { what: 'a published bulletin', path: () => `/progress/bulletins/${data.bulletin}/` },

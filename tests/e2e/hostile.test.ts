@@ -622,7 +622,7 @@ describe('every staff Action with hostile input', () => {
     ['staff.changePassword', '/staff/account/', 'hostile-target', { current: 'wrong', next: 'New-pass-2026-x', confirm: 'New-pass-2026-x' }, ['current', 'next', 'confirm']],
     ['publishing.approve', '/staff/notices/1/', 'moderator', { noticeId: '', reason: '' }, ['noticeId']],
     // A notice that does not exist: a payload must never withdraw a real, published one.
-    ['publishing.withdraw', '/staff/notices/1/', 'moderator', { noticeId: '999999999', reason: '撤回' }, ['noticeId', 'reason']],
+    ['publishing.withdraw', '/staff/notices/1/', 'moderator', { noticeId: '999999999', category: 'correction', reason: '撤回' }, ['noticeId', 'category', 'reason']],
     ['publishing.publishBulletin', '/staff/bulletins/', 'moderator', { id: '' }, ['id']],
     ['ledger.confirm', '/staff/ledger/', 'ledger', { importId: '' }, ['importId']],
     ['ledger.discard', '/staff/ledger/', 'ledger', { importId: '' }, ['importId']],

@@ -39,14 +39,15 @@ describe('public case notices', () => {
     expect(page2.notices).toHaveLength(2);
   });
 
-  it('keeps a withdrawn notice readable by its id, with the reason, but hides drafts', async () => {
-    const [withdrawn, draft] = await db.insertInto('case_notice').values([
-      notice({ status: 'withdrawn', withdrawn_at: '2024-01-01T00:00:00Z', withdraw_reason: '信息有误' }),
+  it('gives only the date and reason category of a withdrawn notice, and hides drafts', async () => {
+    const [withdrawn, draft, older] = await db.insertInto('case_notice').values([
+      notice({ status: 'withdrawn', withdrawn_at: '2024-01-01T00:00:00Z', withdraw_reason: '当事人王建国信息有误', withdraw_category: 'correction' }),
       notice({ status: 'draft', published_at: null }),
+      notice({ status: 'withdrawn', withdrawn_at: '2023-05-01T00:00:00Z', withdraw_reason: '信息有误' }),
     ]).returning('id').execute();
     const w = await findPublicNotice(db, String(withdrawn!.id));
-    expect(w?.status).toBe('withdrawn');
-    expect(w?.withdrawReason).toBe('信息有误');
+    expect(w).toEqual({ id: String(withdrawn!.id), status: 'withdrawn', withdrawnAt: new Date('2024-01-01T00:00:00Z'), withdrawCategory: 'correction', isDemo: false });
+    expect(await findPublicNotice(db, String(older!.id))).toMatchObject({ status: 'withdrawn', withdrawCategory: 'other' });
     expect(await findPublicNotice(db, String(draft!.id))).toBeNull();
     expect(await findPublicNotice(db, '1 or 1=1')).toBeNull();
   });

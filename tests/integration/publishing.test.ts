@@ -123,19 +123,22 @@ describe('case notices: four eyes', () => {
     await expect(db.updateTable('case_notice').set({ approved_by: writer.id }).where('id', '=', id).execute()).rejects.toThrow(/four_eyes/);
   });
 
-  it('withdraws with a reason that the public page then shows, and audits every step', async () => {
+  it('withdraws at once from every list and the open data, leaving the public only the date and category', async () => {
     const writer = await staff('writer', 'publicity');
     const second = await staff('second', 'publicity');
     const id = await saveNoticeDraft(db, writer, draft());
     await approveAndPublishNotice(db, second, id);
-    await expect(withdrawNotice(db, second, id, '')).rejects.toThrow(/撤回原因/);
-    await withdrawNotice(db, writer, id, '当事人信息有误，核实后重新发布');
+    expect((await noticesDataset(db)).rows.map((r) => r.id)).toEqual([id]);
+    await expect(withdrawNotice(db, second, id, 'correction', '')).rejects.toThrow(/撤回原因/);
+    await withdrawNotice(db, writer, id, 'privacy', '当事人王建国的电话写进了正文');
     const n = await findPublicNotice(db, id);
-    expect(n?.status).toBe('withdrawn');
-    expect(n?.withdrawReason).toBe('当事人信息有误，核实后重新发布');
+    expect(n).toMatchObject({ status: 'withdrawn', withdrawCategory: 'privacy' });
+    expect(JSON.stringify(n)).not.toMatch(/王|电话|建房|0\.60/);
     expect((await listPublishedNotices(db, {}, 1, 10)).total).toBe(0);
-    const actions = (await db.selectFrom('audit_log').select('action').where('target', '=', `notice:${id}`).orderBy('id').execute()).map((a) => a.action);
-    expect(actions).toEqual(['notice.drafted', 'notice.published', 'notice.withdrawn']);
+    expect((await noticesDataset(db)).rows).toEqual([]);
+    const audit = await db.selectFrom('audit_log').select(['action', 'after', 'reason']).where('target', '=', `notice:${id}`).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['notice.drafted', 'notice.published', 'notice.withdrawn']);
+    expect(audit[2]).toMatchObject({ after: { status: 'withdrawn', category: 'privacy' }, reason: '当事人王建国的电话写进了正文' });
   });
 });
 
@@ -172,8 +175,7 @@ describe('case notices: numbers that find a person', () => {
     await approveAndPublishNotice(db, second, id);
     await db.updateTable('case_notice').set({ body: '当事人电话13812345678。', steps: JSON.stringify([{ date: '2023-06-01', action: '立案', detail: '晋M·12345' }]) }).where('id', '=', id).execute();
     const notice = await findPublicNotice(db, id);
-    expect(notice?.body).toBe('当事人电话138****5678。');
-    expect(notice?.steps[0]?.detail).toBe('晋M·*****');
+    expect(notice).toMatchObject({ body: '当事人电话138****5678。', steps: [{ detail: '晋M·*****' }] });
     const open = await noticesDataset(db);
     expect(JSON.stringify(open.rows)).not.toContain('13812345678');
   });

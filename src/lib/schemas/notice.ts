@@ -1,7 +1,7 @@
 /** The case-notice drafting form (宣传材料组). Masking happens on save, server-side. */
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import { OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
+import { OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../taxonomy.ts';
 import { hasControlChars, isRealIsoDate } from './text-safety.ts';
 import { BIGINT_ID } from './ids.ts';
 
@@ -63,3 +63,11 @@ export const noticeActSchema = z.object({
   noticeId: z.string().regex(BIGINT_ID),
   reason: z.string().nullish().transform((s) => (s ?? '').trim().slice(0, 500)).refine((s) => !hasControlChars(s), { error: `理由${UNREADABLE}` }),
 });
+
+/** Withdrawing a published notice: a public category and the staff member's own words. */
+export const noticeWithdrawSchema = noticeActSchema.extend({
+  /** What the public reads on the notice's 410 page. */
+  category: z.enum(WITHDRAW_REASONS.map((r) => r.code) as [WithdrawReason, ...WithdrawReason[]], { error: '请选择撤回原因的类别' }),
+});
+
+export type NoticeWithdrawInput = z.output<typeof noticeWithdrawSchema>;

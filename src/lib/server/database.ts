@@ -83,6 +83,8 @@ export interface CaseNoticeTable {
   published_at: Timestamp | null;
   withdrawn_at: Timestamp | null;
   withdraw_reason: string | null;
+  /** A WITHDRAW_REASONS code: all the public learns of why. */
+  withdraw_category: string | null;
   is_demo: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;

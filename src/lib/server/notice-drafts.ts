@@ -15,6 +15,7 @@ import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './re
 import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
 import { maskContacts } from '../contact-masking.ts';
 import type { NoticeDraftInput } from '../schemas/notice.ts';
+import type { WithdrawReason } from '../taxonomy.ts';
 import { createHash } from 'node:crypto';
 import { isBigintId } from '../schemas/ids.ts';
 
@@ -229,16 +230,17 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
   clearPublicCache();
 }
 
-export async function withdrawNotice(db: Kysely<Database>, user: StaffUser, noticeId: string, reason: string): Promise<void> {
+/** Withdraws a published notice: its page answers 410 with the date and category, nothing else. */
+export async function withdrawNotice(db: Kysely<Database>, user: StaffUser, noticeId: string, category: WithdrawReason, reason: string): Promise<void> {
   requireRole(user, NOTICE_APPROVERS, '只有宣传组或审核员可以撤回通报');
-  if ([...reason.trim()].length < 4) throw new WorkflowInputError(['请写明撤回原因（至少 4 个字），它会显示在通报页面上']);
+  if ([...reason.trim()].length < 4) throw new WorkflowInputError(['请写明撤回原因（至少 4 个字），只记入内部审计，不公开']);
   await db.transaction().execute(async (trx) => {
     const notice = await trx.selectFrom('case_notice').select(['id', 'status']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
     if (!notice) throw new ReportNotFoundError();
     if (notice.status !== 'published') throw new WorkflowInputError(['只有已发布的通报可以撤回']);
     const now = new Date();
-    await trx.updateTable('case_notice').set({ status: 'withdrawn', withdrawn_at: now, withdraw_reason: reason.trim(), updated_at: now }).where('id', '=', noticeId).execute();
-    await recordAudit(trx, user, { action: 'notice.withdrawn', target: `notice:${noticeId}`, before: { status: 'published' }, after: { status: 'withdrawn' }, reason: reason.trim() });
+    await trx.updateTable('case_notice').set({ status: 'withdrawn', withdrawn_at: now, withdraw_category: category, withdraw_reason: reason.trim(), updated_at: now }).where('id', '=', noticeId).execute();
+    await recordAudit(trx, user, { action: 'notice.withdrawn', target: `notice:${noticeId}`, before: { status: 'published' }, after: { status: 'withdrawn', category }, reason: reason.trim() });
   });
   clearPublicCache();
 }

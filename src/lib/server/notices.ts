@@ -17,13 +17,21 @@ export interface PublicNotice {
   outcome: string;
   accountability: string;
   body: string;
-  status: 'published' | 'withdrawn';
+  status: 'published';
   publishedAt: Date;
-  withdrawnAt: Date | null;
-  withdrawReason: string | null;
   isDemo: boolean;
-  /** Public copies of before/after photos; none once withdrawn. */
+  /** Public copies of before/after photos. */
   photos: Array<{ id: string; kind: 'before' | 'after'; width: number; height: number }>;
+}
+
+/** All the public learns of a withdrawn notice: when, and why as a category. No content at all. */
+export interface WithdrawnNotice {
+  id: string;
+  status: 'withdrawn';
+  withdrawnAt: Date;
+  /** A WITHDRAW_REASONS code; `other` for notices withdrawn before categories existed. */
+  withdrawCategory: string;
+  isDemo: boolean;
 }
 
 export interface NoticeFilter {
@@ -53,16 +61,14 @@ export function toPublicNotice(row: CaseNoticeRow): PublicNotice {
     outcome: row.outcome,
     accountability: maskContacts(row.accountability),
     body: maskContacts(row.body),
-    status: row.status as PublicNotice['status'],
+    status: 'published',
     publishedAt: new Date(row.published_at as Date),
-    withdrawnAt: row.withdrawn_at ? new Date(row.withdrawn_at as Date) : null,
-    withdrawReason: row.withdraw_reason,
     isDemo: row.is_demo,
     photos: [],
   };
 }
 
-/** Published notices, newest first; withdrawn ones leave the list (their pages remain). */
+/** Published notices, newest first; a withdrawn one leaves every list at once. */
 export async function listPublishedNotices(
   db: Kysely<Database>,
   filter: NoticeFilter,
@@ -85,7 +91,8 @@ export async function listPublishedNotices(
   return { notices: rows.map(toPublicNotice), total: Number(count.n) };
 }
 
-export async function findPublicNotice(db: Kysely<Database>, id: string): Promise<PublicNotice | null> {
+/** A published notice, the stub of a withdrawn one (its address answers 410), or null. */
+export async function findPublicNotice(db: Kysely<Database>, id: string): Promise<PublicNotice | WithdrawnNotice | null> {
   if (!isBigintId(id)) return null;
   const row = await db
     .selectFrom('case_notice')
@@ -94,9 +101,10 @@ export async function findPublicNotice(db: Kysely<Database>, id: string): Promis
     .where('status', 'in', PUBLIC_STATUSES)
     .executeTakeFirst();
   if (!row) return null;
-  const notice = toPublicNotice(row);
-  if (notice.status === 'published') {
-    notice.photos = await db.selectFrom('case_notice_photo').select(['id', 'kind', 'width', 'height']).where('notice_id', '=', id).orderBy('kind', 'desc').orderBy('position').execute();
+  if (row.status === 'withdrawn') {
+    return { id: String(row.id), status: 'withdrawn', withdrawnAt: new Date((row.withdrawn_at ?? row.updated_at) as Date), withdrawCategory: row.withdraw_category ?? 'other', isDemo: row.is_demo };
   }
+  const notice = toPublicNotice(row);
+  notice.photos = await db.selectFrom('case_notice_photo').select(['id', 'kind', 'width', 'height']).where('notice_id', '=', id).orderBy('kind', 'desc').orderBy('position').execute();
   return notice;
 }

@@ -21,12 +21,12 @@ export interface Dataset {
 export const NOTICE_FIELDS = [
   ['id', '通报编号'], ['title', '标题（当事人已隐去）'], ['township', '乡镇'], ['village', '村'], ['problem_class', '问题类型'],
   ['party', '当事人（已隐去）'], ['total_area_mu', '总面积（亩）'], ['farmland_area_mu', '耕地面积（亩）'], ['outcome', '处理结果'],
-  ['steps', '查处步骤（日期 措施；…）'], ['accountability', '责任追究'], ['published_at', '发布时间'], ['status', '状态：published 已发布 / withdrawn 已撤回'],
-  ['withdrawn_at', '撤回时间'], ['demo', '是否演示数据'],
+  ['steps', '查处步骤（日期 措施；…）'], ['accountability', '责任追究'], ['published_at', '发布时间'], ['demo', '是否演示数据'],
 ] as const;
 
 export async function noticesDataset(db: Kysely<Database>): Promise<Dataset> {
-  const rows = await db.selectFrom('case_notice').selectAll().where('status', 'in', ['published', 'withdrawn']).orderBy('published_at', 'desc').execute();
+  // Published notices only: a withdrawn one leaves the open data the moment it is withdrawn.
+  const rows = await db.selectFrom('case_notice').selectAll().where('status', '=', 'published').orderBy('published_at', 'desc').execute();
   return {
     fields: NOTICE_FIELDS,
     updatedAt: rows.reduce<string | null>((m, r) => { const t = new Date(r.updated_at).toISOString(); return !m || t > m ? t : m; }, null),
@@ -37,8 +37,7 @@ export async function noticesDataset(db: Kysely<Database>): Promise<Dataset> {
         id: r.id, title: n.title, township: findTownship(r.township)?.name ?? r.township, village: r.village, problem_class: labelOf(PROBLEM_CLASSES, r.problem_class),
         party: n.party, total_area_mu: r.total_area_mu, farmland_area_mu: r.farmland_area_mu, outcome: labelOf(OUTCOMES, r.outcome),
         steps: n.steps.map((s) => `${s.date} ${s.action}`).join('；'), accountability: n.accountability,
-        published_at: r.published_at ? new Date(r.published_at).toISOString() : null, status: r.status,
-        withdrawn_at: r.withdrawn_at ? new Date(r.withdrawn_at).toISOString() : null, demo: r.is_demo,
+        published_at: r.published_at ? new Date(r.published_at).toISOString() : null, demo: r.is_demo,
       };
     }),
   };
