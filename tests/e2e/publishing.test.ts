@@ -136,6 +136,47 @@ describe('a case notice from a closed report', () => {
   });
 });
 
+describe('publishing reaches the public pages at once', () => {
+  const text = async (path: string): Promise<string> => (await fetch(`${baseUrl}${path}`)).text();
+
+  it('shows a notice on the very next GET after approval, and answers 410 on the very next GET after withdrawal', async () => {
+    const writer = await db.selectFrom('staff_user').select('id').where('login', '=', 'publicity').executeTakeFirstOrThrow();
+    const { id } = await db.insertInto('case_notice').values({
+      title: '华峪乡某公司违法占用耕地堆放砂石案（即时发布检查用）', township: 'huayu', village: null, problem_class: 'paving', party_public: '某公司',
+      total_area_mu: '1.20', farmland_area_mu: '1.00', steps: JSON.stringify([{ date: '2024-03-01', action: '立案' }]), outcome: 'restored',
+      accountability: '', body: '经查，某公司在华峪乡耕地上堆放砂石，占用耕地1.00亩，已清除并恢复原状。', status: 'draft', drafted_by: writer.id, is_demo: false,
+    }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('case_notice_drafter').values({ notice_id: id, staff_user_id: writer.id }).execute();
+    const approver = await openPage(browser(), '/staff/login/');
+    try {
+      await signIn(approver.page, 'publicity2');
+      await approver.page.goto(`${baseUrl}/staff/notices/${id}/`);
+      // Every public place the notice will show is read, and so stored, before it is published.
+      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-index.xml']) expect(await text(path), path).not.toContain(`/cases/${id}/`);
+      expect(await text('/open-data/notices.json')).not.toContain('即时发布检查用');
+      await Promise.all([approver.page.waitForURL(/done=published/), approver.page.click('button:has-text("审核通过并发布")')]);
+      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-index.xml']) expect(await text(path), path).toContain(`/cases/${id}/`);
+      expect(await text('/open-data/notices.json')).toContain('即时发布检查用');
+      expect((await fetch(`${baseUrl}/cases/${id}/`)).status).toBe(200);
+
+      await approver.page.check('#withdraw-privacy');
+      await approver.page.fill('#withdraw-reason', '正文中有当事人的联系方式');
+      await Promise.all([approver.page.waitForURL(/done=withdrawn/), approver.page.click('button:has-text("撤回")')]);
+      const gone = await fetch(`${baseUrl}/cases/${id}/`);
+      expect(gone.status).toBe(410);
+      const stub = await gone.text();
+      expect(stub).toContain('已撤回');
+      expect(stub).toContain('涉及个人信息保护');
+      expect(stub).not.toContain('砂石');
+      expect(stub).not.toContain('联系方式');
+      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-index.xml']) expect(await text(path), path).not.toContain(`/cases/${id}/`);
+      expect(await text('/open-data/notices.json')).not.toContain('即时发布检查用');
+    } finally {
+      await approver.close();
+    }
+  });
+});
+
 describe('monthly bulletin', () => {
   it('is frozen by one ledger keeper and published by a moderator, then listed publicly', async () => {
     const keeper = await openPage(browser(), '/staff/login/');

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIContext, MiddlewareNext } from 'astro';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cached, clearPublicCache } from '../../src/lib/server/cache.ts';
-import { clearPageCache, pageCache, replayCachedPage } from '../../src/lib/server/page-cache.ts';
+import { clearPageCache, pageCache, purgePublicPages, replayCachedPage } from '../../src/lib/server/page-cache.ts';
 
 const CSP = "default-src 'self'; script-src 'self' 'sha256-abc='; frame-ancestors 'none'";
 /**
@@ -92,6 +92,37 @@ describe('the page cache', () => {
     expect(p.renders()).toBe(1);
     vi.setSystemTime(Date.now() + 2500);
     await pageCache(context('/progress/'), next);
+    expect(p.renders()).toBe(2);
+  });
+
+  it('forgets every stored page and cached read on a purge, so the very next GET renders anew', async () => {
+    const p = page();
+    let loads = 0;
+    const next = (async () => {
+      await cached('notices', async () => ++loads);
+      return p.next();
+    }) as unknown as MiddlewareNext;
+    await pageCache(context('/cases/'), next);
+    await pageCache(context('/cases/'), next);
+    expect([p.renders(), loads]).toEqual([1, 1]);
+    purgePublicPages();
+    await pageCache(context('/cases/'), next);
+    expect([p.renders(), loads]).toEqual([2, 2]);
+  });
+
+  it('does not keep a page whose render began before a purge: it may show the old data', async () => {
+    const p = page();
+    let release: () => void = () => {};
+    const slow = (async () => {
+      await new Promise<void>((r) => (release = r));
+      return p.next();
+    }) as unknown as MiddlewareNext;
+    const inFlight = pageCache(context('/cases/'), slow);
+    await new Promise((r) => setTimeout(r, 0));
+    purgePublicPages();
+    release();
+    await inFlight;
+    await get('/cases/', p);
     expect(p.renders()).toBe(2);
   });
 

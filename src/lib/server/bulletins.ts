@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { clearPublicCache } from './cache.ts';
+import { purgePublicPages } from './page-cache.ts';
 import { buildProgressReport, chinaToday } from './progress-report.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
@@ -52,7 +52,7 @@ export async function publishBulletin(db: Kysely<Database>, user: StaffUser, id:
     await trx.updateTable('bulletin').set({ status: 'published', approved_by: user.id, published_at: new Date() }).where('id', '=', id).execute();
     await recordAudit(trx, user, { action: 'bulletin.published', target: `bulletin:${id}` });
   });
-  clearPublicCache();
+  purgePublicPages();
 }
 
 export async function listBulletins(db: Kysely<Database>, onlyPublished: boolean) {

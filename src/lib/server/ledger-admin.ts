@@ -9,7 +9,7 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { clearPublicCache } from './cache.ts';
+import { purgePublicPages } from './page-cache.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import { readLedgerFile, validateLedgerRecords, planLedgerImport, LedgerFileError, type ExistingItem, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
@@ -141,7 +141,7 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
     await recordAudit(trx, user, { action: imp.kind === 'items' ? 'ledger.import' : 'ledger.import_geometry', target: `import:${importId}`, after: { file: imp.file_name, sha256: imp.file_sha256, ...counts } });
     return counts;
   });
-  clearPublicCache();
+  purgePublicPages();
   return summary;
 }
 
@@ -188,7 +188,7 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
     await trx.updateTable('ledger_item').set({ ...after, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.item_edited', target: `ledger:${itemId}`, before, after, reason: e.reason.trim() });
   });
-  clearPublicCache();
+  purgePublicPages();
 }
 
 /** The township says it has put the item right. Its own township's items only. */
@@ -203,7 +203,7 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
     await trx.updateTable('ledger_item').set({ claimed_rectified_on: on, claimed_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.claimed', target: `ledger:${itemId}`, before: { claimed_rectified_on: item.claimed_rectified_on }, after: { claimed_rectified_on: on } });
   });
-  clearPublicCache();
+  purgePublicPages();
 }
 
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
@@ -219,7 +219,7 @@ export async function verifyRectified(db: Kysely<Database>, user: StaffUser, ite
     await trx.updateTable('ledger_item').set({ verified_rectified_on: on, verified_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.verified', target: `ledger:${itemId}`, before: { verified_rectified_on: item.verified_rectified_on }, after: { verified_rectified_on: on } });
   });
-  clearPublicCache();
+  purgePublicPages();
 }
 
 export interface LedgerMatch {

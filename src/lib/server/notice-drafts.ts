@@ -10,7 +10,7 @@ import { recordAudit } from './audit.ts';
 import { canViewReport } from './staff-access.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
-import { clearPublicCache } from './cache.ts';
+import { purgePublicPages } from './page-cache.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
 import { maskContacts } from '../contact-masking.ts';
@@ -227,7 +227,7 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
       after: { status: 'published', title: notice.title, drafters: drafters.map((d) => d.displayName), approver: user.displayName },
     });
   });
-  clearPublicCache();
+  purgePublicPages();
 }
 
 /** Withdraws a published notice: its page answers 410 with the date and category, nothing else. */
@@ -242,7 +242,7 @@ export async function withdrawNotice(db: Kysely<Database>, user: StaffUser, noti
     await trx.updateTable('case_notice').set({ status: 'withdrawn', withdrawn_at: now, withdraw_category: category, withdraw_reason: reason.trim(), updated_at: now }).where('id', '=', noticeId).execute();
     await recordAudit(trx, user, { action: 'notice.withdrawn', target: `notice:${noticeId}`, before: { status: 'published' }, after: { status: 'withdrawn', category }, reason: reason.trim() });
   });
-  clearPublicCache();
+  purgePublicPages();
 }
 
 export async function listNoticesForStaff(db: Kysely<Database>) {

@@ -24,7 +24,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'astro';
-import { cacheReads, publicCacheSeconds } from './cache.ts';
+import { cacheReads, clearPublicCache, publicCacheSeconds } from './cache.ts';
 import { cspForPage, headerListWithBase } from './security-headers.ts';
 
 const NEVER = /^\/(?:staff|report|track|_actions|api|display)(?:[/.]|$)/;
@@ -52,10 +52,12 @@ interface Store {
   pages: Map<string, Stored>;
   rendering: Map<string, Promise<Stored | null>>;
   totalBytes: number;
+  /** Counts purges: a render that began before the latest purge may show the old data, so it is not kept. */
+  generation: number;
 }
 
 const STORE_KEY = Symbol.for('gengdi.page-cache');
-const store: Store = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??= { pages: new Map(), rendering: new Map(), totalBytes: 0 }) as Store;
+const store: Store = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??= { pages: new Map(), rendering: new Map(), totalBytes: 0, generation: 0 }) as Store;
 
 /** The cache key of a request, or null when the request must not be answered from the cache. */
 export function cacheKey(method: string, url: URL, cookieHeader: string | null | undefined): string | null {
@@ -132,6 +134,18 @@ function remember(key: string, entry: Stored): void {
 export function clearPageCache(): void {
   store.pages.clear();
   store.totalBytes = 0;
+  store.generation++;
+}
+
+/**
+ * After a change the public can see (a notice published or withdrawn, a ledger import, a
+ * verification, a bulletin): this instance forgets the data and the pages built from it before
+ * the action returns, so its very next GET renders anew. Other instances and a proxy in front
+ * keep their copies until these expire (deploy/README.md says how long).
+ */
+export function purgePublicPages(): void {
+  clearPublicCache();
+  clearPageCache();
 }
 
 /** The middleware: first in the sequence, so it stores pages as the other middleware finished them. */
@@ -154,6 +168,7 @@ export const pageCache: MiddlewareHandler = async (context, next) => {
   let settle: (stored: Stored | null) => void = () => {};
   store.rendering.set(key, new Promise<Stored | null>((resolve) => (settle = resolve)));
   let stored: Stored | null = null;
+  const generation = store.generation;
   try {
     const ttlMs = publicCacheSeconds() * 1000;
     const scope = { expires: now + ttlMs };
@@ -169,7 +184,7 @@ export const pageCache: MiddlewareHandler = async (context, next) => {
         headers['content-security-policy'] = cspForPage(headers['content-security-policy'], body.toString('utf8'));
       }
       const copy: Stored = { status: response.status, headers, headerList: headerListWithBase(headers), body, storedAt: now, expires: Math.min(scope.expires, now + ttlMs) };
-      if (body.byteLength <= MAX_BODY_BYTES && copy.expires > Date.now()) {
+      if (body.byteLength <= MAX_BODY_BYTES && copy.expires > Date.now() && store.generation === generation) {
         stored = copy;
         remember(key, copy);
       }
