@@ -89,30 +89,37 @@ export async function instanceChecks(a: AppInstance, b: AppInstance, password: s
     detail: `${admitted} answered, ${burst.length - admitted} refused (429)`,
   });
 
-  // Failed sign-ins: 5 per account, spread over both instances.
+  // Failed sign-ins: 5 per account from one client, spread over both instances.
   const loginXff = clientAddress(runTag, 'login');
   const attempts: number[] = [];
   for (let i = 0; i < 8; i++) attempts.push((await staffSignIn(both[i % 2]!, 'ledger', 'wrong-password-1', loginXff)).status);
   const lockAt = firstIndex(attempts, 429);
   const correct = await staffSignIn(b, 'ledger', password, loginXff);
   out.push({
-    name: 'instances: failed sign-ins (5 per account) locked at the 6th attempt, alternating A and B',
+    name: 'instances: failed sign-ins (5 per account and client) refused at the 6th attempt, alternating A and B',
     ok: attempts.slice(0, 5).every((s) => s === 401) && attempts.slice(5).every((s) => s === 429),
     detail: `first 429 at attempt ${lockAt}; statuses ${attempts.join(' ')}`,
   });
   out.push({
-    name: 'instances: a locked account stays locked on the other instance, even with the right password',
+    name: 'instances: a refused client stays refused on the other instance, even with the right password',
     ok: correct.status === 429 && !correct.cookie,
     detail: `right password on B: ${correct.status}${correct.cookie ? ' (signed in!)' : ''}`,
   });
 
-  // Failed sign-ins under a concurrent burst: how many wrong passwords get checked at all.
-  const burstLogin = await Promise.all(
-    Array.from({ length: 12 }, (_, i) => staffSignIn(both[i % 2]!, 'custodian', `wrong-password-${i}`, clientAddress(runTag, `login-burst-${i}`))),
-  );
+  // The owner is not locked out by that client: the right password from another client works.
+  const owner = await staffSignIn(a, 'ledger', password, clientAddress(runTag, 'login-owner'));
+  out.push({
+    name: 'instances: the owner signs in from another client while the guessing client is refused',
+    ok: !!owner.cookie,
+    detail: `right password from another client on A: ${owner.status}`,
+  });
+
+  // Failed sign-ins under a concurrent burst from one client: how many wrong passwords get checked at all.
+  const loginBurstXff = clientAddress(runTag, 'login-burst');
+  const burstLogin = await Promise.all(Array.from({ length: 12 }, (_, i) => staffSignIn(both[i % 2]!, 'custodian', `wrong-password-${i}`, loginBurstXff)));
   const checked = burstLogin.filter((r) => r.status === 401).length;
   out.push({
-    name: 'instances: failed sign-in limit (5 per account) holds under a burst of 12 parallel attempts over A and B',
+    name: 'instances: failed sign-in limit (5 per account and client) holds under a burst of 12 parallel attempts over A and B',
     ok: checked <= 5 && burstLogin.every((r) => r.status === 401 || r.status === 429),
     detail: `${checked} wrong passwords were checked (401), ${burstLogin.filter((r) => r.status === 429).length} refused (429); statuses ${burstLogin.map((r) => r.status).join(' ')}`,
   });

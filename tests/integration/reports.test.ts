@@ -266,7 +266,7 @@ describe('rate limits in PostgreSQL', () => {
   it('starts counting afresh in the next window', async () => {
     for (let i = 0; i < 4; i++) await hitRateLimit(db, rule, 'client-a', at);
     const next = await hitRateLimit(db, rule, 'client-a', new Date('2026-11-23T12:10:00Z'));
-    expect(next).toEqual({ allowed: true, retryAfterSeconds: 600 });
+    expect(next).toEqual({ allowed: true, retryAfterSeconds: 600, hits: 1 });
   });
 
   it('counts separate clients and separate buckets independently', async () => {
@@ -278,7 +278,7 @@ describe('rate limits in PostgreSQL', () => {
   it('refuses when any of several rules is exceeded and reports the longest wait', async () => {
     const tight: RateRule = { bucket: 'tight', limit: 1, windowSeconds: 60 };
     const loose: RateRule = { bucket: 'loose', limit: 1, windowSeconds: 3600 };
-    expect(await hitRateLimits(db, [tight, loose], 'c')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect(await hitRateLimits(db, [tight, loose], 'c')).toEqual({ allowed: true, retryAfterSeconds: 0, hits: 1 });
     const second = await hitRateLimits(db, [tight, loose], 'c');
     expect(second.allowed).toBe(false);
     // The hour window may be nearly over (last minute of the hour): only bound it, never below 1 s.

@@ -5,7 +5,7 @@ import {
 } from '../../src/lib/server/auth.ts';
 import { RATE_RULES } from '../../src/lib/server/rate-limit.ts';
 import { WorkflowInputError } from '../../src/lib/server/report-workflow.ts';
-import { changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
+import { accountSlowdownMs, changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertUser } from './staff-fixtures.ts';
 
@@ -177,7 +177,7 @@ describe('signing in', () => {
     expect(unknown).toEqual(wrong);
   });
 
-  it('after 5 failed attempts on one account the 6th is refused with 429, even with the right password', async () => {
+  it('after 5 failed attempts on one account from one client, that client is refused with 429, even with the right password', async () => {
     await awayFromWindowEdge();
     await staff();
     for (let i = 0; i < 5; i++) {
@@ -186,10 +186,42 @@ describe('signing in', () => {
     }
     const blocked = await signIn(db, 'zhang.wei', PASSWORD, 'client-a');
     expect(blocked.ok).toBe(false);
-    expect(blocked).toMatchObject({ status: 429, message: expect.stringMatching(/^登录失败次数太多，请 \d+ 分钟后再试。$/) });
-    // The account is locked from every client, and no session was created.
-    expect(await signIn(db, 'zhang.wei', PASSWORD, 'client-b')).toMatchObject({ ok: false, status: 429 });
+    expect(blocked).toMatchObject({ status: 429, message: expect.stringMatching(/^这台设备登录失败次数太多，请 \d+ 分钟后再试。$/) });
     expect(await sessionRows()).toHaveLength(0);
+  });
+
+  it('a guesser cannot lock the owner out: the owner signs in from their own client at once', async () => {
+    await awayFromWindowEdge();
+    await staff();
+    for (let i = 0; i < 6; i++) await signIn(db, 'zhang.wei', `Wrong-pass-${i}x`, 'attacker');
+    expect(await signIn(db, 'zhang.wei', 'Wrong-pass-9x', 'attacker')).toMatchObject({ status: 429 });
+    const waits: number[] = [];
+    const owner = await signIn(db, 'zhang.wei', PASSWORD, 'owner', async (ms) => void waits.push(ms));
+    expect(owner.ok).toBe(true);
+    expect(waits).toEqual([]);
+  });
+
+  it('failures from many clients past the account ceiling slow every attempt on it, but never refuse the owner', async () => {
+    await awayFromWindowEdge();
+    await staff();
+    const waits: number[] = [];
+    const record = async (ms: number) => void waits.push(ms);
+    // Four wrong passwords each from four clients: under every per-client limit, 16 on the account.
+    for (let c = 0; c < 4; c++) {
+      for (let i = 0; i < 4; i++) expect(await signIn(db, 'zhang.wei', `Wrong-pass-${i}x`, `botnet-${c}`, record)).toMatchObject({ status: 401 });
+    }
+    // Attempts 11 to 16 waited 1 s, 2 s, … 5 s at most.
+    expect(waits).toEqual([1000, 2000, 3000, 4000, 5000, 5000]);
+    waits.length = 0;
+    const owner = await signIn(db, 'zhang.wei', PASSWORD, 'owner', record);
+    expect(owner.ok).toBe(true);
+    expect(waits).toEqual([5000]);
+  });
+
+  it('slows by one second per failure past the ceiling, at most five', () => {
+    const ceiling = RATE_RULES.loginAccount.limit;
+    const table: Array<[number, number]> = [[0, 0], [ceiling, 0], [ceiling + 1, 1000], [ceiling + 3, 3000], [ceiling + 5, 5000], [ceiling + 50, 5000]];
+    for (const [failures, ms] of table) expect(accountSlowdownMs(failures), `${failures}`).toBe(ms);
   });
 
   it('one client failing across many accounts is stopped after 20 failures; other clients are not', async () => {

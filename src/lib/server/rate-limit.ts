@@ -31,14 +31,21 @@ export const RATE_RULES = {
   reportPerHour: { bucket: 'report-h', limit: limitFromEnv('REPORT_RATE_PER_HOUR', 5), windowSeconds: 3600 },
   reportPerDay: { bucket: 'report-d', limit: limitFromEnv('REPORT_RATE_PER_DAY', 20), windowSeconds: 86_400 },
   track: { bucket: 'track', limit: 20, windowSeconds: 600 },
-  /** Failed sign-ins per account, and per client across accounts. */
-  loginAccount: { bucket: 'login-a', limit: 5, windowSeconds: 900 },
+  /**
+   * Failed sign-ins: per account from one client (a guesser is stopped, the owner elsewhere is
+   * not), per client across accounts, and per account from everywhere — the last one a ceiling
+   * past which each attempt is slowed, never refused, so nobody can lock a colleague out.
+   */
+  loginPair: { bucket: 'login-p', limit: 5, windowSeconds: 900 },
   loginClient: { bucket: 'login-c', limit: 20, windowSeconds: 900 },
+  loginAccount: { bucket: 'login-a', limit: 10, windowSeconds: 900 },
 } as const satisfies Record<string, RateRule>;
 
 export interface RateDecision {
   allowed: boolean;
   retryAfterSeconds: number;
+  /** Hits in the current window, this one included. */
+  hits: number;
 }
 
 export function dailyClientKey(ip: string, secret: Buffer, now = new Date()): string {
@@ -61,7 +68,7 @@ export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: st
     await db.deleteFrom('rate_limit').where('window_start', '<', new Date(now.getTime() - 2 * 86_400_000)).execute();
   }
   const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
-  return { allowed: row.hits <= rule.limit, retryAfterSeconds };
+  return { allowed: row.hits <= rule.limit, retryAfterSeconds, hits: row.hits };
 }
 
 /** Takes back one hit in the current window (an attempt that turned out not to count). */
@@ -81,7 +88,8 @@ export async function refundRateLimit(db: Kysely<Database>, rule: RateRule, key:
 export async function hitRateLimits(db: Kysely<Database>, rules: readonly RateRule[], key: string): Promise<RateDecision> {
   const decisions = await Promise.all(rules.map((r) => hitRateLimit(db, r, key)));
   const refused = decisions.filter((d) => !d.allowed);
+  const hits = Math.max(...decisions.map((d) => d.hits));
   return refused.length === 0
-    ? { allowed: true, retryAfterSeconds: 0 }
-    : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)) };
+    ? { allowed: true, retryAfterSeconds: 0, hits }
+    : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)), hits };
 }

@@ -20,20 +20,35 @@ export type SignInResult =
 
 const WRONG = '账号或密码不正确';
 
+/** How long an attempt on an account waits once the account's failures pass the ceiling. */
+export function accountSlowdownMs(failures: number, ceiling: number = RATE_RULES.loginAccount.limit): number {
+  // One more second per failure past the ceiling, at most five: a guesser spread over many
+  // clients gets a handful of tries a minute, the owner still gets in.
+  return Math.min(Math.max(failures - ceiling, 0) * 1000, 5000);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Failed attempts are limited per account (5 per 15 minutes) and per client (20 per 15 minutes).
- * Every attempt is counted atomically before the password is checked, so a burst of parallel
- * guesses cannot slip past the limit; a successful sign-in then takes its count back, so a
- * colleague's typo cannot lock anyone out for long.
+ * Failed attempts are limited per (account, client) pair (5 per 15 minutes) and per client across
+ * accounts (20 per 15 minutes): past either, that client is refused. Failures on an account from
+ * all clients together only slow further attempts on it past a ceiling (10 per 15 minutes), so
+ * a guesser can neither lock the owner out nor try many passwords. Every attempt is counted
+ * atomically before the password is checked, so a burst of parallel guesses cannot slip past
+ * the limits; a successful sign-in then takes its counts back.
  */
-export async function signIn(db: Kysely<Database>, login: string, password: string, clientKey: string): Promise<SignInResult> {
+export async function signIn(db: Kysely<Database>, login: string, password: string, clientKey: string, wait: (ms: number) => Promise<void> = sleep): Promise<SignInResult> {
   const account = login.trim().toLowerCase().slice(0, 64);
-  const rules = [[RATE_RULES.loginAccount, account], [RATE_RULES.loginClient, clientKey]] as const;
-  const limits = await Promise.all(rules.map(([rule, key]) => hitRateLimit(db, rule, key)));
-  const blocked = limits.find((l) => !l.allowed);
+  const perClient = [[RATE_RULES.loginPair, `${account}|${clientKey}`], [RATE_RULES.loginClient, clientKey]] as const;
+  const blocked = (await Promise.all(perClient.map(([rule, key]) => hitRateLimit(db, rule, key)))).find((l) => !l.allowed);
   if (blocked) {
-    return { ok: false, status: 429, message: `登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。` };
+    return { ok: false, status: 429, message: `这台设备登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。` };
   }
+  // Only attempts whose password is checked count on the account: refused ones cost the owner nothing.
+  const accountWide = await hitRateLimit(db, RATE_RULES.loginAccount, account);
+  const slowdown = accountSlowdownMs(accountWide.hits);
+  if (slowdown > 0) await wait(slowdown);
+  const rules = [...perClient, [RATE_RULES.loginAccount, account] as const];
   const row = await findUserByLogin(db, account);
   // The password is checked even for a deactivated account, so its answer takes as long as any other.
   const valid = row ? (await verifyPassword(row.password_hash, password)) && row.active : (await burnPasswordCheck(password), false);
