@@ -595,8 +595,8 @@ describe('every staff Action with hostile input', () => {
     reportId = await insertReport(db, 'submitted', null);
     verifyingId = await insertReport(db, 'verifying', 'xishe');
     // A user of our own for the user-management Actions: the demo accounts stay as they are.
-    passwords.set('hostile-target', 'Hostile-target-2026');
-    const created = await staffPost('/staff/users/?_action=staff.createUser', new URLSearchParams({ login: 'hostile-target', displayName: '测试对象', role: 'moderator', township: '', password: 'Hostile-target-2026' }), 'admin');
+    passwords.set('hostile-target', 'Quiet-river-7394');
+    const created = await staffPost('/staff/users/?_action=staff.createUser', new URLSearchParams({ login: 'hostile-target', displayName: '测试对象', role: 'moderator', township: '', password: 'Quiet-river-7394' }), 'admin');
     expect(created.status).toBe(303);
     targetUserId = (await db.selectFrom('staff_user').select('id').where('login', '=', 'hostile-target').executeTakeFirstOrThrow()).id;
   });

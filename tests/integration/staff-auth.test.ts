@@ -262,6 +262,16 @@ describe('signing in', () => {
   });
 });
 
+describe('the password rule', () => {
+  it('scores every real account’s password and says why one is refused; demo accounts are exempt in demo mode only', async () => {
+    await expect(createStaffUser(db, null, { login: 'li.na', displayName: '李娜', role: 'moderator', password: 'Password12345' })).rejects.toThrow(/密码太容易被猜到/);
+    await expect(createStaffUser(db, null, { login: 'zhang.lina', displayName: '张丽娜', role: 'moderator', password: 'zhang.lina2026' })).rejects.toThrow(/登录名/);
+    expect(await createStaffUser(db, null, { login: 'li.na', displayName: '李娜', role: 'moderator', password: 'Field-check-2027' })).toMatch(/^\d+$/);
+    // The test app runs in demo mode (DEMO_MODE is not off): a trainer may give demo accounts an easy password.
+    expect(await createStaffUser(db, null, { login: 'demo.trainee', displayName: '培训账号', role: 'moderator', password: 'demo1234' }, { demo: true })).toMatch(/^\d+$/);
+  });
+});
+
 describe('changing one’s password', () => {
   it('ends every other session of the user but keeps the current one', async () => {
     const user = await staff();
@@ -286,7 +296,7 @@ describe('changing one’s password', () => {
     const current = await signIn(db, 'zhang.wei', PASSWORD, 'client-a');
     const other = await signIn(db, 'zhang.wei', PASSWORD, 'client-b');
     if (!current.ok || !other.ok) throw new Error('sign-in failed');
-    for (const weak of ['short-1A', 'alllowercaseletters', '1234567890123', 'x'.repeat(201) + 'A']) {
+    for (const weak of ['short-1A', 'Password12345', '1234567890123', 'zhang.wei.2026', 'x'.repeat(201) + 'A']) {
       await expect(changePassword(db, current.user, current.session.id, PASSWORD, weak), weak).rejects.toBeInstanceOf(WorkflowInputError);
     }
     await expect(changePassword(db, current.user, current.session.id, 'Not-my-password-1', 'New-secret-2027')).rejects.toThrow('当前密码不正确');

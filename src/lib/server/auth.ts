@@ -118,15 +118,6 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
-/** At least 10 characters, not all of one kind; staff accounts guard citizens' data. */
-export function passwordProblem(password: string): string | null {
-  if ([...password].length < 10) return '密码至少需要 10 位';
-  if ([...password].length > 200) return '密码不能超过 200 位';
-  const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z\d]/].filter((r) => r.test(password)).length;
-  if (kinds < 2) return '密码需要包含至少两类字符（小写字母、大写字母、数字、符号）';
-  return null;
-}
-
 export async function findUserByLogin(db: Kysely<Database>, login: string) {
   return db.selectFrom('staff_user').selectAll().where('login', '=', login.trim().toLowerCase()).executeTakeFirst();
 }

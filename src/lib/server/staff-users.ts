@@ -7,8 +7,9 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
 import {
   burnPasswordCheck, createSession, findUserByLogin, generateSessionToken, hashPassword, invalidateUserSessions,
-  passwordProblem, verifyPassword, type Session, type StaffUser,
+  verifyPassword, type Session, type StaffUser,
 } from './auth.ts';
+import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-strength.ts';
 import { recordAudit } from './audit.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
 import { STAFF_ROLES, type StaffRole } from '../workflow.ts';
@@ -65,7 +66,7 @@ export async function signIn(db: Kysely<Database>, login: string, password: stri
 }
 
 export async function changePassword(db: Kysely<Database>, user: StaffUser, sessionId: string, current: string, next: string): Promise<void> {
-  const problem = passwordProblem(next);
+  const problem = passwordProblem(next, [user.login, user.displayName]);
   if (problem) throw new WorkflowInputError([problem]);
   const row = await db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, current))) throw new WorkflowInputError(['当前密码不正确']);
@@ -85,13 +86,19 @@ export interface NewStaffUser {
   password: string;
 }
 
-export function checkNewUser(u: NewStaffUser): string[] {
+/**
+ * What is wrong with a new account, in Chinese. A demo account in demo mode may keep a weak
+ * password (DEMO_STAFF_PASSWORD, for a training session); every real account is scored.
+ */
+export function checkNewUser(u: NewStaffUser, options: { demo?: boolean } = {}): string[] {
   const problems: string[] = [];
   if (!/^[a-z0-9][a-z0-9._-]{2,31}$/.test(u.login.trim().toLowerCase())) problems.push('登录名需为 3–32 位小写字母、数字、点、横线或下划线');
   if (!u.displayName.trim() || [...u.displayName].length > 40) problems.push('请填写姓名（不超过 40 字）');
   if (!STAFF_ROLES.includes(u.role as StaffRole)) problems.push('请选择角色');
   if (u.role === 'township' && !jurisdiction.townships.some((t) => t.code === u.township)) problems.push('乡镇核查员必须选择所属乡镇');
-  const pw = passwordProblem(u.password);
+  const pw = options.demo && jurisdiction.demo
+    ? (u.password.length === 0 || [...u.password].length > PASSWORD_MAX_LENGTH ? '请设置密码' : null)
+    : passwordProblem(u.password, [u.login, u.displayName]);
   if (pw) problems.push(pw);
   return problems;
 }
@@ -99,7 +106,7 @@ export function checkNewUser(u: NewStaffUser): string[] {
 /** Creates an account; `actor` is null when created from the command line. */
 export async function createStaffUser(db: Kysely<Database>, actor: StaffUser | null, u: NewStaffUser, options: { demo?: boolean } = {}): Promise<string> {
   if (actor && actor.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以创建账号']);
-  const problems = checkNewUser(u);
+  const problems = checkNewUser(u, options);
   if (problems.length) throw new WorkflowInputError(problems);
   const login = u.login.trim().toLowerCase();
   if (await findUserByLogin(db, login)) throw new WorkflowInputError([`登录名“${login}”已被使用`]);
