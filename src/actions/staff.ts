@@ -5,8 +5,9 @@
 import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
 import {
   changePasswordSchema, correctionSchema, createUserSchema, linkLedgerSchema, loginSchema, reportTextSchema, revealSchema,
-  safeStaffPath, updateUserSchema, userIdSchema, workflowSchema,
+  safeStaffPath, updateUserSchema, userIdSchema, workflowSchema, custodianRequestIdSchema, custodianSetupSchema,
 } from '../lib/schemas/staff.ts';
+import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, requestCustodianChange } from '../lib/server/custodian-access.ts';
 import { getDb } from '../lib/server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../lib/server/auth.ts';
 import { recordAudit } from '../lib/server/audit.ts';
@@ -155,6 +156,11 @@ export const staff = {
     handler: (input, context) =>
       guarded(async () => {
         const admin = requireStaff(context, ['admin']);
+        if (input.role === 'custodian') {
+          // Shown on this response only: the half of the setup code is never redirected or stored.
+          const { halfA } = await requestCustodianChange(getDb(), admin, { kind: 'create', login: input.login, displayName: input.displayName });
+          return { show: 'requested' as const, halfA, login: input.login.trim().toLowerCase() };
+        }
         await createStaffUser(getDb(), admin, input);
         return { redirectTo: '/staff/users/?done=created' };
       }),
@@ -166,8 +172,61 @@ export const staff = {
     handler: (input, context) =>
       guarded(async () => {
         const admin = requireStaff(context, ['admin']);
-        await updateStaffUser(getDb(), admin, input.userId, { role: input.role, township: input.township || null, active: input.active === 'yes' });
+        const db = getDb();
+        const current = await db.selectFrom('staff_user').select(['role', 'login']).where('id', '=', input.userId).executeTakeFirst();
+        if (input.role === 'custodian' && current && current.role !== 'custodian') {
+          const { halfA } = await requestCustodianChange(db, admin, { kind: 'grant', userId: input.userId });
+          return { show: 'requested' as const, halfA, login: current.login };
+        }
+        await updateStaffUser(db, admin, input.userId, { role: input.role, township: input.township || null, active: input.active === 'yes' });
         return { redirectTo: '/staff/users/?done=updated' };
+      }),
+  }),
+
+  resetCustodianPassword: defineAction({
+    accept: 'form',
+    input: userIdSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const admin = requireStaff(context, ['admin']);
+        const db = getDb();
+        const { halfA } = await requestCustodianChange(db, admin, { kind: 'reset', userId: input.userId });
+        const target = await db.selectFrom('staff_user').select('login').where('id', '=', input.userId).executeTakeFirstOrThrow();
+        return { show: 'requested' as const, halfA, login: target.login };
+      }),
+  }),
+
+  confirmCustodianRequest: defineAction({
+    accept: 'form',
+    input: custodianRequestIdSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const admin = requireStaff(context, ['admin']);
+        const { login, halfB } = await confirmCustodianChange(getDb(), admin, input.requestId);
+        return { show: 'confirmed' as const, halfB, login };
+      }),
+  }),
+
+  cancelCustodianRequest: defineAction({
+    accept: 'form',
+    input: custodianRequestIdSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const admin = requireStaff(context, ['admin']);
+        await cancelCustodianChange(getDb(), admin, input.requestId);
+        return { redirectTo: '/staff/users/?done=cancelled' };
+      }),
+  }),
+
+  /** Not signed in: the new custodian, with both halves of the setup code. */
+  setupCustodian: defineAction({
+    accept: 'form',
+    input: custodianSetupSchema,
+    handler: (input, context) =>
+      guarded(async () => {
+        const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), getSecrets().appSecret);
+        await completeCustodianSetup(getDb(), input, client);
+        return { redirectTo: '/staff/login/?setup=done' };
       }),
   }),
 

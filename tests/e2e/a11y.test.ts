@@ -372,6 +372,31 @@ const STAFF: Route[] = [
     },
   },
   { what: 'user management', login: 'admin', path: () => '/staff/users/' },
+  {
+    what: 'user management after asking for a custodian account (first half of the setup code, pending list)', login: 'admin', path: () => '/staff/users/',
+    then: async ({ page }) => {
+      // Run at each width: a login of its own each time, since a pending request blocks a second one.
+      await page.fill('#new-login', `a11y.custodian.${randomBytes(3).toString('hex')}`);
+      await page.fill('#new-name', '无障碍保管员');
+      await page.selectOption('#new-role', 'custodian');
+      await submitAndWait(page, '创建账号');
+      expect(await page.locator('.setup-code').innerText()).toMatch(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
+      expect(await page.locator('main').innerText()).toContain('需另一位管理员确认');
+    },
+  },
+  { what: 'the custodian password setup page', path: () => '/staff/setup/' },
+  {
+    what: 'the custodian password setup page after wrong codes', path: () => '/staff/setup/',
+    then: async ({ page }) => {
+      await page.fill('#login', 'nobody.custodian');
+      await page.fill('#half-a', 'AAAAA-AAAAA');
+      await page.fill('#half-b', 'BBBBB-BBBBB');
+      await page.fill('#password', 'Quiet-orchard-river-81');
+      await page.fill('#confirm', 'Quiet-orchard-river-81');
+      await submitAndWait(page, '设置密码');
+      expect(await page.locator('#error-summary').innerText()).toContain('设置码不正确');
+    },
+  },
   { what: 'the audit log', login: 'admin', path: () => '/staff/audit/' },
   { what: 'the settings', login: 'admin', path: () => '/staff/settings/' },
   { what: 'the case notice list', login: 'publicity', path: () => '/staff/notices/' },

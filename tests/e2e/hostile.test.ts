@@ -619,6 +619,10 @@ describe('every staff Action with hostile input', () => {
     ['staff.createUser', '/staff/users/', 'admin', { login: 'hostile-new', displayName: '测试', role: 'moderator', township: '', password: 'Hostile-pass-2026' }, ['login', 'displayName', 'role', 'township', 'password']],
     ['staff.updateUser', '/staff/users/', 'admin', { userId: targetUserId, role: 'moderator', township: '', active: 'yes' }, ['role', 'township', 'active', 'userId']],
     ['staff.endSessions', '/staff/users/', 'admin', { userId: targetUserId }, ['userId']],
+    ['staff.resetCustodianPassword', '/staff/users/', 'admin', { userId: '' }, ['userId']],
+    ['staff.confirmCustodianRequest', '/staff/users/', 'admin', { requestId: '' }, ['requestId']],
+    ['staff.cancelCustodianRequest', '/staff/users/', 'admin', { requestId: '' }, ['requestId']],
+    ['staff.setupCustodian', '/staff/setup/', 'admin', { login: 'nobody', halfA: 'AAAAA-AAAAA', halfB: 'BBBBB-BBBBB', password: 'Quiet-orchard-river-81', confirm: 'Quiet-orchard-river-81' }, ['login', 'halfA', 'halfB', 'password', 'confirm']],
     ['staff.changePassword', '/staff/account/', 'hostile-target', { current: 'wrong', next: 'New-pass-2026-x', confirm: 'New-pass-2026-x' }, ['current', 'next', 'confirm']],
     ['publishing.approve', '/staff/notices/1/', 'moderator', { noticeId: '', reason: '' }, ['noticeId']],
     // A notice that does not exist: a payload must never withdraw a real, published one.

@@ -56,4 +56,13 @@ export const AUDIT_LABELS: Record<string, string> = {
   'report.link_ledger': '关联台账',
   'report.photo_added': '上传核查照片',
   'identity.reveal': '查看举报人身份',
+  'notice.drafted': '起草案例通报',
+  'notice.draft_updated': '修改通报草稿',
+  'notice.published': '审核发布通报',
+  'notice.withdrawn': '撤回通报',
+  'custodian.requested': '申请身份保管员账号变更',
+  'custodian.confirmed': '确认身份保管员账号变更',
+  'custodian.cancelled': '撤销身份保管员账号申请',
+  'custodian.setup_completed': '身份保管员设置密码',
+  'custodian.setup_failed': '身份保管员设置密码失败',
 };

@@ -193,6 +193,25 @@ export interface StaffUserTable {
   is_demo: Generated<boolean>;
   created_at: DefaultTimestamp;
   password_changed_at: DefaultTimestamp;
+  /** Hashed halves of a setup code: set while a custodian account waits for its own password. */
+  setup_hash_a: string | null;
+  setup_hash_b: string | null;
+  setup_expires_at: Timestamp | null;
+}
+
+/** A custodian change asked for by one admin, waiting for a second (see migration 0010). */
+export interface CustodianRequestTable {
+  id: Generated<string>;
+  kind: 'create' | 'grant' | 'reset';
+  target_user_id: string | null;
+  login: string | null;
+  display_name: string | null;
+  setup_hash_a: string;
+  requested_by: string;
+  requested_at: DefaultTimestamp;
+  status: Generated<'pending' | 'confirmed' | 'cancelled'>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
 }
 
 export interface StaffSessionTable {
@@ -305,6 +324,7 @@ export interface Database {
   report_deadline_fold: ReportDeadlineFoldTable;
   rate_limit: RateLimitTable;
   staff_user: StaffUserTable;
+  custodian_request: CustodianRequestTable;
   staff_session: StaffSessionTable;
   audit_log: AuditLogTable;
   report_note: ReportNoteTable;

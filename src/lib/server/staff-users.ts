@@ -20,6 +20,7 @@ export type SignInResult =
   | { ok: false; status: 401 | 429; message: string };
 
 const WRONG = '账号或密码不正确';
+export const CUSTODIAN_NEEDS_TWO = '授予身份保管员角色需要另一位系统管理员确认：提交后由另一位管理员在“用户管理”页确认。';
 
 /** How long an attempt on an account waits once the account's failures pass the ceiling. */
 export function accountSlowdownMs(failures: number, ceiling: number = RATE_RULES.loginAccount.limit): number {
@@ -106,6 +107,8 @@ export function checkNewUser(u: NewStaffUser, options: { demo?: boolean } = {}):
 /** Creates an account; `actor` is null when created from the command line. */
 export async function createStaffUser(db: Kysely<Database>, actor: StaffUser | null, u: NewStaffUser, options: { demo?: boolean } = {}): Promise<string> {
   if (actor && actor.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以创建账号']);
+  // One admin alone never makes a custodian: that takes a second admin (custodian-access.ts).
+  if (actor && u.role === 'custodian') throw new WorkflowInputError([CUSTODIAN_NEEDS_TWO]);
   const problems = checkNewUser(u, options);
   if (problems.length) throw new WorkflowInputError(problems);
   const login = u.login.trim().toLowerCase();
@@ -135,6 +138,7 @@ export async function updateStaffUser(
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('staff_user').select(['role', 'township', 'active']).where('id', '=', userId).forUpdate().executeTakeFirst();
     if (!before) throw new WorkflowInputError(['账号不存在']);
+    if (change.role === 'custodian' && before.role !== 'custodian') throw new WorkflowInputError([CUSTODIAN_NEEDS_TWO]);
     const after = { role: change.role, township: change.role === 'township' ? change.township : null, active: change.active };
     await trx.updateTable('staff_user').set(after).where('id', '=', userId).execute();
     // A changed role or a deactivated account must not keep old sessions with old rights.
