@@ -103,10 +103,6 @@ async function beforePhotos(db: Kysely<Database>, reportId: string, wanted: read
   return db.selectFrom('report_photo').select(['id', 'public_key', 'public_width', 'public_height']).where('report_id', '=', reportId).where('id', 'in', ids).orderBy('position').execute();
 }
 
-async function beforePhotoKeys(db: Kysely<Database>, reportId: string, wanted: readonly string[]): Promise<string[]> {
-  return (await beforePhotos(db, reportId, wanted)).map((p) => p.public_key);
-}
-
 /** Whoever created or changed a draft is one of its drafters, and so cannot approve it. */
 async function recordNoticeDrafter(db: Kysely<Database>, noticeId: string, staffUserId: string): Promise<void> {
   await db
@@ -169,6 +165,8 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       source_report_id: sourceReportId,
       updated_at: new Date(),
     };
+    // "Before" photos are the report's public copies only; never originals, never the reporter.
+    const wantedBefore = sourceReportId ? await beforePhotos(trx, sourceReportId, input.beforePhotoIds) : null;
     let id: string;
     let changed: string[];
     if (input.noticeId) {
@@ -179,7 +177,7 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       const beforeNow = await trx.selectFrom('case_notice_photo').select('public_key').where('notice_id', '=', id).where('kind', '=', 'before').orderBy('position').execute();
       // Drafts saved before the originals were kept: their public text is the best original there is.
       changed = changedNoticeFields({ ...existing, steps_raw: existing.steps_raw ?? existing.steps, accountability_raw: existing.accountability_raw ?? existing.accountability }, values);
-      if (sourceReportId && !sameList(beforeNow.map((p) => p.public_key), await beforePhotoKeys(trx, sourceReportId, input.beforePhotoIds))) changed.push('before_photos');
+      if (wantedBefore && !sameList(beforeNow.map((p) => p.public_key), wantedBefore.map((p) => p.public_key))) changed.push('before_photos');
       if (after.length) changed.push('after_photos');
       // Saving an unchanged form makes nobody a drafter: a reviewer may open and save without losing the right to approve.
       if (!changed.length) return id;
@@ -189,12 +187,10 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
       changed = ['created'];
     }
     await recordNoticeDrafter(trx, id, user.id);
-    if (sourceReportId) {
-      // "Before" photos are the report's public copies only; never originals, never the reporter.
+    if (wantedBefore) {
       await trx.deleteFrom('case_notice_photo').where('notice_id', '=', id).where('kind', '=', 'before').execute();
-      const photos = await beforePhotos(trx, sourceReportId, input.beforePhotoIds);
-      if (photos.length) {
-        await trx.insertInto('case_notice_photo').values(photos.map((p, i) => ({ notice_id: id, kind: 'before' as const, position: i, public_key: p.public_key, width: p.public_width, height: p.public_height }))).execute();
+      if (wantedBefore.length) {
+        await trx.insertInto('case_notice_photo').values(wantedBefore.map((p, i) => ({ notice_id: id, kind: 'before' as const, position: i, public_key: p.public_key, width: p.public_width, height: p.public_height }))).execute();
       }
     }
     const { n } = await trx.selectFrom('case_notice_photo').select((eb) => eb.fn.countAll<number>().as('n')).where('notice_id', '=', id).where('kind', '=', 'after').executeTakeFirstOrThrow();
