@@ -5,6 +5,8 @@
  * the large-text rules when it says so, an empty stylesheet otherwise. `/display/?mode=…&back=…`
  * (src/pages/display/index.astro) sets or clears the cookie and goes back to the page.
  */
+import { safeLocalPath } from './safe-path.ts';
+
 export const DISPLAY_COOKIE = 'gd_display';
 export type DisplayMode = 'large' | 'standard';
 /** One year: the choice is a lasting preference, not a session. */
@@ -18,26 +20,12 @@ export function parseDisplayMode(value: string | null): DisplayMode | null {
   return value === 'large' || value === 'standard' ? value : null;
 }
 
-const PLACEHOLDER_ORIGIN = 'http://same-site.invalid';
-
 /**
- * Where to go back to after switching: a path on this site only (never another host, never
- * `//host`, never the switch itself). Anything else goes to the home page.
+ * Where to go back to after switching: a path on this site only (src/lib/safe-path.ts), never
+ * the switch itself. Anything else goes to the home page.
  */
 export function safeBackPath(raw: string | null | undefined): string {
-  if (!raw || raw.length > 2000) return '/';
-  // Browsers read "/\host" as "//host"; control characters are stripped by URL parsers.
-  if (!raw.startsWith('/') || raw.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(raw)) return '/';
-  let url: URL;
-  try {
-    url = new URL(raw, PLACEHOLDER_ORIGIN);
-  } catch {
-    return '/';
-  }
-  if (url.origin !== PLACEHOLDER_ORIGIN || url.pathname.startsWith('/display')) return '/';
-  // A form page re-rendered after a POST carries the action in its address; going back is a GET.
-  url.searchParams.delete('_action');
-  return url.pathname + url.search + url.hash;
+  return safeLocalPath(raw, '/', { never: /^\/display(?:[/?#.]|$)/ });
 }
 
 /** The link that switches to `mode` and comes back to `back`. */

@@ -23,7 +23,7 @@ import {
   answer, baseUrl, CHINESE, clearRateLimits, countRows, errorSummary, expectReceiptOr4xxInChinese, get, insertReport, multipart, plus,
   postTo, REPORT_URL, reportFields, signIn, TokenPool, visibleText, type Answer, type Upload,
 } from '../hostile/client.ts';
-import { BAD_COORDINATES, BAD_RECEIPT_CODES, FULL, justOutsideBoundary, LONG, outsideEvenAsGcj02, sample, SQL, UNICODE, XSS } from '../hostile/corpus.ts';
+import { BAD_COORDINATES, BAD_RECEIPT_CODES, FULL, justOutsideBoundary, LONG, OPEN_REDIRECT_TRICKS, outsideEvenAsGcj02, sample, SQL, UNICODE, XSS } from '../hostile/corpus.ts';
 import { hostileImages, smallJpeg } from '../hostile/images.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';
 import { launchBrowser } from './browser.ts';
@@ -127,7 +127,7 @@ const cookies = new Map<string, string>();
 const passwords = new Map<string, string>();
 async function cookieOf(login: string): Promise<string> {
   if (!cookies.has(login)) {
-    await clearRateLimits(db, ['login-a', 'login-c']);
+    await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
     cookies.set(login, await signIn(login, passwords.get(login)));
   }
   return cookies.get(login)!;
@@ -153,6 +153,30 @@ const runs = (fast: number) => (FULL ? fast * 25 : fast);
 const slow = (ms: number) => (FULL ? 30 * 60_000 : ms);
 
 // ---------------------------------------------------------------------------------------------
+
+describe('back and next parameters', () => {
+  /** A Location this site's visitors may be sent to: a path here, nothing a browser reads as a host. */
+  const isLocal = (location: string | null) => !!location && location.startsWith('/') && !location.startsWith('//') && !location.includes('\\');
+
+  it('send the display switch back to a page of this site only, for every trick in the corpus', async () => {
+    for (const trick of OPEN_REDIRECT_TRICKS) {
+      const res = await fetch(`${baseUrl}/display/?mode=large&back=${encodeURIComponent(trick)}`, { redirect: 'manual' });
+      expect(res.status, JSON.stringify(trick)).toBe(303);
+      expect(isLocal(res.headers.get('location')), `${JSON.stringify(trick)} → ${res.headers.get('location')}`).toBe(true);
+    }
+  });
+
+  it('send a member of staff to a staff page after signing in, for every trick in the corpus', async () => {
+    for (const trick of OPEN_REDIRECT_TRICKS) {
+      await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
+      const res = await postTo(`${baseUrl}/staff/login/?_action=staff.login`, new URLSearchParams({ login: 'moderator', password: process.env.E2E_STAFF_PASSWORD ?? '', next: trick }));
+      const location = res.headers.get('location');
+      // Signed in and sent to a staff page, or (NUL and other unreadable text) refused with a 4xx and sent nowhere.
+      if (res.status === 303) expect(isLocal(location) && location!.startsWith('/staff/'), `${JSON.stringify(trick)} → ${location}`).toBe(true);
+      else expect([res.status, location], JSON.stringify(trick)).toEqual([400, null]);
+    }
+  });
+});
 
 describe('the origin check (security.checkOrigin)', () => {
   const BAD_ORIGINS: Array<[string, string | null]> = [
@@ -554,14 +578,14 @@ describe('the sign-in with hostile input', () => {
       ...XSS.slice(0, 4).map((v, i) => [`next xss#${i}`, { login: 'nobody', password: 'x', next: v }] as [string, Record<string, string>]),
     ];
     for (const [i, [what, fields]] of cases.entries()) {
-      if (i % 4 === 0) await clearRateLimits(db, ['login-a', 'login-c']);
+      if (i % 4 === 0) await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
       count(categoryOf(what.split(' ')[1]!));
       const a = await answer(postTo(`${baseUrl}/staff/login/?_action=staff.login`, new URLSearchParams(fields)));
       expect([400, 401, 429], `${what}: ${a.status}`).toContain(a.status);
       expect(a.res.headers.getSetCookie().some((c) => c.startsWith('gd_session=') && !/Max-Age=0/i.test(c)), `${what}: no session`).toBe(false);
       expect(errorSummary(a.text), what).toMatch(CHINESE);
     }
-    await clearRateLimits(db, ['login-a', 'login-c']);
+    await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
   });
 
   it('answers malformed sign-in requests with a 4xx in Chinese', async () => {
@@ -575,11 +599,11 @@ describe('the sign-in with hostile input', () => {
       expect(a.status, what).toBeLessThan(500);
       expect(errorSummary(a.text), what).toMatch(CHINESE);
     }
-    await clearRateLimits(db, ['login-a', 'login-c']);
+    await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
   });
 
   it('says what is wrong with an over-long password in Chinese, not in validator output', async () => {
-    await clearRateLimits(db, ['login-a', 'login-c']);
+    await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
     const a = await answer(postTo(`${baseUrl}/staff/login/?_action=staff.login`, new URLSearchParams({ login: 'admin', password: 'x'.repeat(201) })));
     expect(a.status).toBe(400);
     expect(errorSummary(a.text)).not.toMatch(VALIDATOR_NOISE);
@@ -950,9 +974,9 @@ describe('stored payloads in the staff pages in Chromium', () => {
   it('runs no script in the audit log, the user list, the notice previews and the ledger import preview', { timeout: slow(240_000) }, async () => {
     // Payloads that reach these pages: failed sign-ins (target login:<typed>), reveal reasons,
     // a user whose display name is a payload, notice drafts, a ledger file.
-    await clearRateLimits(db, ['login-a', 'login-c']);
+    await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
     for (const p of sample(XSS, 4)) await postTo(`${baseUrl}/staff/login/?_action=staff.login`, new URLSearchParams({ login: p.slice(0, 64), password: 'x' }));
-    await clearRateLimits(db, ['login-a', 'login-c']);
+    await clearRateLimits(db, ['login-p', 'login-a', 'login-c']);
     const reportId = (await probe.storedRow('xss#3')).id;
     for (const p of sample(XSS, 4)) await staffPost(`/staff/reports/${reportId}/?_action=staff.reveal`, new URLSearchParams({ reportId, reason: pad(p, 4) }), 'custodian');
     for (const [i, p] of sample(XSS, 2).entries()) {

@@ -207,3 +207,46 @@ export const BAD_RECEIPT_CODES: readonly string[] = [
   '\u0000'.repeat(18), 'ABCD\u200BEFGH\u200BJKMN\u200BPQRS\u200BTV', 'ABCD\u202EEFGH-JKMN-PQRS-TV', '🌾'.repeat(18),
   'X'.repeat(64), 'X'.repeat(10_000), '%00', '../../etc/passwd', '${7*7}', '{{7*7}}',
 ];
+
+/**
+ * Tricks that make a browser leave the site when a redirect's Location is built from a parameter.
+ * Each must land on a local page, for every parameter that takes a path.
+ */
+export const OPEN_REDIRECT_TRICKS: readonly string[] = [
+  '//evil.example',
+  '//evil.example/staff/',
+  '/\\evil.example',
+  '\\/evil.example',
+  '\\\\evil.example',
+  '%2F%2Fevil.example',
+  '/%2F/evil.example',
+  '/%2f%2fevil.example',
+  '/%5Cevil.example',
+  '/.//evil.example',
+  '/./%2F/evil.example',
+  '/staff/..//evil.example',
+  '/staff/../..//evil.example',
+  'https:evil.example',
+  'https://evil.example/',
+  'HtTpS://evil.example/',
+  'http:/evil.example',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '/\r\n/evil.example',
+  '/ /evil.example',
+  '\t//evil.example',
+  ' //evil.example',
+  '//user:pass@evil.example',
+  '/@evil.example',
+  '//evil.example@localhost',
+  '//ｅｖｉｌ.example',
+  '//xn--e1afmkfd.example',
+  '//例子.测试',
+  '/\u0000//evil.example',
+  '/\u2028//evil.example',
+  `/${'a'.repeat(2100)}`,
+  '',
+];

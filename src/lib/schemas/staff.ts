@@ -3,6 +3,7 @@ import { z } from 'astro/zod';
 import { WORKFLOW_ACTIONS } from '../workflow.ts';
 import { hasControlChars, plainText as text } from './text-safety.ts';
 import { isBigintId, bigintIdField } from './ids.ts';
+import { safeLocalPath } from '../safe-path.ts';
 
 const id = bigintIdField('缺少举报编号', '举报编号无效');
 
@@ -93,7 +94,7 @@ export const custodianSetupSchema = z.object({
   confirm: z.string({ error: '请再次填写新密码' }).max(200, { error: '密码最多 200 个字符' }),
 }).refine((v) => v.password === v.confirm, { path: ['confirm'], error: '两次填写的新密码不一致' });
 
-/** Only same-site staff paths may be a post-login destination (no open redirects). */
+/** Only staff paths on this site may be a post-login destination (no open redirects). */
 export function safeStaffPath(next: string | null | undefined): string {
-  return next && /^\/staff\/[\w\-/?=&%.]*$/.test(next) && !next.startsWith('//') && !next.includes('..') ? next : '/staff/';
+  return safeLocalPath(next, '/staff/', { under: '/staff/' });
 }
