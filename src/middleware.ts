@@ -119,6 +119,26 @@ const staffSession = defineMiddleware(async (context, next) => {
   return next();
 });
 
+/** Staff pages anyone may open: signing in, a custodian's first password, the refusal page. */
+const OPEN_STAFF_PAGES = /^\/staff\/(?:login|setup|forbidden)(?:\/|$)/;
+/** Staff downloads, JSON and photos: answered 401 rather than sent to the sign-in page. */
+const STAFF_FILE = /^\/staff\/(?:.*\.[a-z0-9]+|(?:notice-)?photos\/.*)$/i;
+
+/**
+ * Everything under /staff/ needs a session, whatever its page or endpoint remembers to check: a
+ * page that forgets its guard, or a download like the ledger template, is still closed. Pages
+ * keep their own guard for roles. Forms (POST) are refused by their Actions and page guards.
+ */
+const staffAreaGate = defineMiddleware(async (context, next) => {
+  const { pathname } = context.url;
+  const method = context.request.method;
+  if (!/^\/staff(?:\/|$)/.test(pathname) || (method !== 'GET' && method !== 'HEAD') || context.locals.user || OPEN_STAFF_PAGES.test(pathname)) return next();
+  if (STAFF_FILE.test(pathname)) {
+    return new Response('请先登录', { status: 401, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+  }
+  return context.redirect(`/staff/login/?next=${encodeURIComponent(pathname + context.url.search)}`, 303);
+});
+
 /**
  * Staff forms as POST/redirect/GET: success goes where the Action says; failure renders the same
  * page with the error (and the Action's HTTP status). A result meant to be seen once (an
@@ -139,4 +159,4 @@ const staffForms = defineMiddleware(async (context, next) => {
 
 // The page cache comes first: it stores public pages as the other middleware finished them
 // (and src/cli/serve.ts answers fresh copies before Astro runs at all).
-export const onRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, staffSession, reportForm, staffForms);
+export const onRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, staffSession, staffAreaGate, reportForm, staffForms);

@@ -4,6 +4,9 @@
  * custodian with a reason, who may open which page, and axe on every staff page.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../src/cli/build.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/lib/schemas/report.ts';
@@ -569,4 +572,35 @@ describe('staff pages in Chromium with axe (WCAG 2.2 AA)', () => {
       }
     });
   }
+});
+
+describe('the staff area without a session', () => {
+  /** Every route under src/pages/staff/, as an address (dynamic segments filled with an id). */
+  function staffRoutes(): string[] {
+    const root = path.join(projectRoot, 'src/pages/staff');
+    const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    return files.map((f) => {
+      const rel = path.relative(root, path.join(f.parentPath, f.name)).split(path.sep).join('/');
+      const route = rel.replace(/\[[^\]]+\]/g, '1').replace(/\.(astro|ts)$/, '').replace(/(^|\/)index$/, '$1');
+      return `/staff/${route}${rel.endsWith('.astro') && route && !route.endsWith('/') ? '/' : ''}`;
+    });
+  }
+  const OPEN = ['/staff/login/', '/staff/setup/', '/staff/forbidden/'];
+
+  it('sends every page to the sign-in page and refuses every download, JSON and photo with 401', async () => {
+    const routes = staffRoutes();
+    expect(routes).toEqual(expect.arrayContaining(['/staff/', '/staff/ledger/template.csv', '/staff/queue-points.json', '/staff/photos/1', '/staff/reports/1/']));
+    for (const route of routes.filter((r) => !OPEN.includes(r))) {
+      const res = await fetch(`${baseUrl}${route}`, { redirect: 'manual' });
+      const body = await res.text();
+      if (/\.[a-z]+$|photos\//.test(route)) {
+        expect(res.status, route).toBe(401);
+        expect(body, route).toContain('请先登录');
+      } else {
+        expect(res.status, route).toBe(303);
+        expect(res.headers.get('location'), route).toBe(`/staff/login/?next=${encodeURIComponent(route)}`);
+      }
+    }
+    for (const route of OPEN) expect((await fetch(`${baseUrl}${route}`, { redirect: 'manual' })).status, route).toBeLessThan(500);
+  });
 });
