@@ -7,5 +7,7 @@ declare namespace App {
     /** The signed-in staff member, on staff pages and POSTs; null otherwise. */
     user: import('./lib/server/auth.ts').StaffUser | null;
     session: import('./lib/server/auth.ts').Session | null;
+    /** Seconds until a rate-limited client may try again: the Retry-After of a 429. */
+    retryAfter?: number;
   }
 }

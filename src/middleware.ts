@@ -19,6 +19,8 @@ const requestContext = defineMiddleware(async (context, next) => {
   if (csp) response.headers.set('Content-Security-Policy', withFrameAncestors(csp));
   // Personal or per-user pages must never sit in a shared cache unless a page says otherwise.
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
+  // Every 429 says when to come back: the limit's own wait where the refusal recorded it.
+  if (response.status === 429 && !response.headers.has('Retry-After')) response.headers.set('Retry-After', String(Math.max(1, Math.ceil(context.locals.retryAfter ?? 60))));
   return response;
 });
 

@@ -50,6 +50,7 @@ export const report = defineAction({
       const limit = await hitRateLimits(db, [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay], client);
       if (!limit.allowed) {
         const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
+        context.locals.retryAfter = limit.retryAfterSeconds;
         throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: `提交次数太多，请 ${minutes} 分钟后再试。情况紧急请直接拨打 12336。` });
       }
       const result = await submitReport(db, input, {

@@ -31,6 +31,7 @@ export const staff = {
       guarded(async () => {
         const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), getSecrets().appSecret);
         const result = await signIn(getDb(), input.login, input.password, client);
+        if (!result.ok && result.status === 429) context.locals.retryAfter = result.retryAfterSeconds;
         if (!result.ok) throw new ActionError({ code: result.status === 429 ? 'TOO_MANY_REQUESTS' : 'UNAUTHORIZED', message: result.message });
         setSessionTokenCookie(context.cookies, result.token, result.session.expiresAt, secure(context));
         return { redirectTo: safeStaffPath(input.next) };
@@ -225,7 +226,11 @@ export const staff = {
     handler: (input, context) =>
       guarded(async () => {
         const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), getSecrets().appSecret);
-        await completeCustodianSetup(getDb(), input, client);
+        const refused = await completeCustodianSetup(getDb(), input, client);
+        if (refused) {
+          context.locals.retryAfter = refused.retryAfterSeconds;
+          throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: refused.message });
+        }
         return { redirectTo: '/staff/login/?setup=done' };
       }),
   }),

@@ -604,3 +604,34 @@ describe('the staff area without a session', () => {
     for (const route of OPEN) expect((await fetch(`${baseUrl}${route}`, { redirect: 'manual' })).status, route).toBeLessThan(500);
   });
 });
+
+describe('refusals for too many attempts', () => {
+  const loginBuckets = ['login-p', 'login-a', 'login-c'];
+
+  it('carry Retry-After and say in words when to try again, as a page and as JSON', async () => {
+    await db.deleteFrom('rate_limit').where('bucket', 'in', loginBuckets).execute();
+    const login = `nobody.${randomBytes(3).toString('hex')}`;
+    const attempt = (json = false) =>
+      fetch(`${baseUrl}/staff/login/?_action=staff.login`, {
+        method: 'POST', redirect: 'manual', body: new URLSearchParams({ login, password: 'Wrong-password-1', next: '/staff/' }),
+        headers: { Origin: baseUrl, ...(json ? { Accept: 'application/json' } : {}) },
+      });
+    try {
+      for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+      const page = await attempt();
+      expect(page.status).toBe(429);
+      const wait = Number(page.headers.get('retry-after'));
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(900);
+      expect(await page.text()).toMatch(/请 \d+ 分钟后再试/);
+      const rpc = await fetch(`${baseUrl}/_actions/staff.login`, {
+        method: 'POST', body: new URLSearchParams({ login, password: 'Wrong-password-1', next: '/staff/' }), headers: { Origin: baseUrl },
+      });
+      expect(rpc.status).toBe(429);
+      expect(Number(rpc.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(JSON.stringify(await rpc.json())).toMatch(/分钟后再试/);
+    } finally {
+      await db.deleteFrom('rate_limit').where('bucket', 'in', loginBuckets).execute();
+    }
+  });
+});

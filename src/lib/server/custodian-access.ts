@@ -173,16 +173,18 @@ const SETUP_REFUSED = '登录名或设置码不正确，或设置码已过期。
 
 /**
  * The custodian sets their own password with both halves of the setup code. Throttled like
- * sign-in: the halves are long, but guesses still cost an attacker their client.
+ * sign-in: the halves are long, but guesses still cost an attacker their client. Returns the
+ * refusal when the client is over its limit, null when the password is set.
  */
 export async function completeCustodianSetup(
   db: Kysely<Database>,
   input: { login: string; halfA: string; halfB: string; password: string },
   clientKey: string,
-): Promise<void> {
+): Promise<{ message: string; retryAfterSeconds: number } | null> {
   const login = input.login.trim().toLowerCase().slice(0, 64);
   const limits = await Promise.all([hitRateLimit(db, RATE_RULES.loginPair, `setup:${login}|${clientKey}`), hitRateLimit(db, RATE_RULES.loginClient, clientKey)]);
-  if (limits.some((l) => !l.allowed)) throw new WorkflowInputError(['尝试次数太多，请 15 分钟后再试']);
+  const blocked = limits.find((l) => !l.allowed);
+  if (blocked) return { message: `尝试次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。`, retryAfterSeconds: blocked.retryAfterSeconds };
   const row = await findUserByLogin(db, login);
   const valid =
     !!row && row.active && row.role === 'custodian' && !!row.setup_expires_at && new Date(row.setup_expires_at) > new Date() &&
@@ -200,4 +202,5 @@ export async function completeCustodianSetup(
     await recordAudit(trx, { id: row.id, login: row.login, role: 'custodian' }, { action: 'custodian.setup_completed', target: `user:${row.id}` });
   });
   await Promise.all([refundRateLimit(db, RATE_RULES.loginPair, `setup:${login}|${clientKey}`), refundRateLimit(db, RATE_RULES.loginClient, clientKey)]);
+  return null;
 }

@@ -17,7 +17,8 @@ import { WorkflowInputError } from './report-workflow.ts';
 
 export type SignInResult =
   | { ok: true; token: string; session: Session; user: StaffUser }
-  | { ok: false; status: 401 | 429; message: string };
+  | { ok: false; status: 401; message: string }
+  | { ok: false; status: 429; message: string; retryAfterSeconds: number };
 
 const WRONG = '账号或密码不正确';
 export const CUSTODIAN_NEEDS_TWO = '授予身份保管员角色需要另一位系统管理员确认：提交后由另一位管理员在“用户管理”页确认。';
@@ -44,7 +45,7 @@ export async function signIn(db: Kysely<Database>, login: string, password: stri
   const perClient = [[RATE_RULES.loginPair, `${account}|${clientKey}`], [RATE_RULES.loginClient, clientKey]] as const;
   const blocked = (await Promise.all(perClient.map(([rule, key]) => hitRateLimit(db, rule, key)))).find((l) => !l.allowed);
   if (blocked) {
-    return { ok: false, status: 429, message: `这台设备登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。` };
+    return { ok: false, status: 429, message: `这台设备登录失败次数太多，请 ${Math.max(1, Math.ceil(blocked.retryAfterSeconds / 60))} 分钟后再试。`, retryAfterSeconds: blocked.retryAfterSeconds };
   }
   // Only attempts whose password is checked count on the account: refused ones cost the owner nothing.
   const accountWide = await hitRateLimit(db, RATE_RULES.loginAccount, account);
