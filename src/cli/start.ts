@@ -22,7 +22,7 @@ ensureLocalSecrets();
 
 const database = await provideDatabase({
   name: 'gengdi',
-  dataDir: '.data/postgres',
+  dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/postgres',
   port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
 });
 process.env.DATABASE_URL = database.url;
