@@ -17,7 +17,7 @@
  */
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { formatMu, formatMuFixed, parseMu } from './mu.ts';
+import { formatMu, formatMuFixed, MAX_AREA_MU, parseMu } from './mu.ts';
 import { MEASURES, PROBLEM_CLASSES, labelOf } from './taxonomy.ts';
 
 export type LedgerField =
@@ -392,8 +392,6 @@ function fail<T>(message: string): Check<T> {
   return { ok: false, message };
 }
 
-const MAX_INTEGER_DIGITS = 10; // numeric(12,2)
-
 /** An area in 亩 as exact hundredths. */
 function checkArea(raw: string, emptyMessage: string): Check<number> {
   if (raw === '') return fail(emptyMessage);
@@ -407,8 +405,9 @@ function checkArea(raw: string, emptyMessage: string): Check<number> {
   const int = m[2]!.replace(/^0+(?=\d)/, '');
   const frac = (m[3] ?? '').replace(/0+$/, '');
   if (frac.length > 2) return fail(`“${raw}”的小数超过两位，面积请精确到 0.01 亩`);
-  if (int.length > MAX_INTEGER_DIGITS) return fail(`“${raw}”太大了，请检查单位是否为亩`);
-  return ok(parseMu(frac ? `${int}.${frac}` : int));
+  const hundredths = int.length > 12 ? Infinity : parseMu(frac ? `${int}.${frac}` : int);
+  if (hundredths > MAX_AREA_MU * 100) return fail(`“${raw}”太大了（一个图斑不超过 ${MAX_AREA_MU} 亩），请检查单位是否为亩`);
+  return ok(hundredths);
 }
 
 const YES = new Set(['是', 'y', 'yes', '1', 'true', '√', '✓', '涉及']);

@@ -30,3 +30,23 @@ export function formatMuFixed(hundredths: number): string {
   const abs = Math.abs(hundredths);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/**
+ * The largest area one patch or one notice can have: a million 亩 is more than a whole county
+ * (稷山县 is about 686 km², some 1.03 million 亩). Anything larger is a typo or a wrong unit, and
+ * the database refuses it too (migration 0011).
+ */
+export const MAX_AREA_MU = 1_000_000;
+
+/** Why `text` is not the area of one patch, in Chinese, or null when it is. */
+export function areaProblem(text: string, label: string): string | null {
+  let hundredths: number;
+  try {
+    hundredths = parseMu(text);
+  } catch {
+    return `${label}请填写数字，最多两位小数，例如 12.5`;
+  }
+  if (hundredths < 0) return `${label}不能是负数`;
+  if (hundredths > MAX_AREA_MU * 100) return `${label}不能超过 ${MAX_AREA_MU} 亩，请检查单位是否为亩`;
+  return null;
+}

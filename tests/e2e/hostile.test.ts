@@ -783,6 +783,26 @@ describe('every staff Action with hostile input', () => {
     }
   });
 
+  it('refuses areas out of range in a ledger edit with a clear 4xx, never a numeric overflow', async () => {
+    const item = await db.selectFrom('ledger_item').select(['id', 'village', 'total_area_mu', 'farmland_area_mu', 'problem_class']).orderBy('id').executeTakeFirstOrThrow();
+    const base = { itemId: item.id, village: item.village ?? '', totalAreaMu: item.total_area_mu, farmlandAreaMu: '0', permanentBasic: 'no', problemClass: item.problem_class, measure: '', deadline: '', reason: '核对' };
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ totalAreaMu: '12345678901' }, /总面积不能超过 1000000 亩/],
+      [{ totalAreaMu: '99999999999999999999.99' }, /总面积不能超过 1000000 亩/],
+      [{ farmlandAreaMu: '1e9' }, /耕地面积请填写数字/],
+      [{ totalAreaMu: '-1' }, /总面积不能是负数/],
+      [{ totalAreaMu: '1.234' }, /总面积请填写数字，最多两位小数/],
+      [{ totalAreaMu: 'NaN' }, /总面积请填写数字/],
+    ];
+    for (const [over, message] of cases) {
+      const a = await staffPost(`/staff/ledger/items/${item.id}/?_action=ledger.edit`, new URLSearchParams({ ...base, ...over }), 'ledger');
+      expect(a.status, JSON.stringify(over)).toBe(400);
+      expect(errorSummary(a.text), JSON.stringify(over)).toMatch(message);
+    }
+    const after = await db.selectFrom('ledger_item').select('total_area_mu').where('id', '=', item.id).executeTakeFirstOrThrow();
+    expect(after.total_area_mu).toBe(item.total_area_mu);
+  });
+
   it('refuses a rectification date that does not exist with a 4xx', async () => {
     const item = await db.selectFrom('ledger_item').select('id').orderBy('id').executeTakeFirstOrThrow();
     const a = await staffPost(`/staff/ledger/items/${item.id}/?_action=ledger.verify`, new URLSearchParams({ itemId: item.id, on: '2026-02-30' }), 'ledger');

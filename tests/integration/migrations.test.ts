@@ -32,6 +32,11 @@ describe('migrations', () => {
     await expect(
       db.insertInto('ledger_item').values({ ...base, external_id: 'x4', total_area_mu: '1', verified_rectified_on: '2023-01-01' }).execute(),
     ).rejects.toThrow(/verified_needs_claim/);
+    // A patch larger than the county is a typo or a wrong unit, whatever path it came by.
+    await expect(
+      db.insertInto('ledger_item').values({ ...base, external_id: 'x5', total_area_mu: '1000000.01', farmland_area_mu: '0' }).execute(),
+    ).rejects.toThrow(/ledger_item_area_ceiling/);
+    await db.insertInto('ledger_item').values({ ...base, external_id: 'x6', total_area_mu: '1000000', farmland_area_mu: '0' }).execute();
     const row = await db.selectFrom('ledger_item').select('total_area_mu').where('external_id', '=', 'x1').executeTakeFirstOrThrow();
     expect(row.total_area_mu).toBe('0.10');
   });

@@ -364,7 +364,7 @@ describe('checking records row by row', () => {
       { line: 4, column: '总面积（亩）', message: '“12.185”的小数超过两位，面积请精确到 0.01 亩' },
       { line: 5, column: '耕地面积（亩）', message: '耕地面积 10.01 亩大于总面积 10 亩' },
       { line: 6, column: '总面积（亩）', message: '“12,5”不是数字，面积请只填数字，例如 12.5' },
-      { line: 7, column: '总面积（亩）', message: '“12345678901”太大了，请检查单位是否为亩' },
+      { line: 7, column: "总面积（亩）", message: "“12345678901”太大了（一个图斑不超过 1000000 亩），请检查单位是否为亩" },
     ]);
   });
 

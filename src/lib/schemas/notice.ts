@@ -4,6 +4,7 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import { OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../taxonomy.ts';
 import { hasControlChars, isRealIsoDate } from './text-safety.ts';
 import { BIGINT_ID } from './ids.ts';
+import { areaProblem, MAX_AREA_MU } from '../mu.ts';
 
 const UNREADABLE = '里有无法识别的字符（如控制字符），请删除后重新输入';
 const text = (label: string, min: number, max: number) =>
@@ -19,7 +20,8 @@ const area = (label: string) =>
   z
     .string({ error: `请填写${label}` })
     .transform((s) => s.trim())
-    .refine((s) => /^\d{1,9}(\.\d{1,2})?$/.test(s), { error: `${label}请填写不小于 0 的数字，最多两位小数` });
+    .refine((s) => /^\d{1,9}(\.\d{1,2})?$/.test(s), { error: `${label}请填写不小于 0 的数字，最多两位小数` })
+    .refine((s) => !/^\d{1,9}(\.\d{1,2})?$/.test(s) || areaProblem(s, label) === null, { error: `${label}不能超过 ${MAX_AREA_MU} 亩，请检查单位是否为亩` });
 
 export const noticeDraftSchema = z
   .object({

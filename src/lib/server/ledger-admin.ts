@@ -13,7 +13,7 @@ import { purgePublicPages } from './page-cache.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import { readLedgerFile, validateLedgerRecords, planLedgerImport, LedgerFileError, type ExistingItem, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
-import { parseMu } from '../mu.ts';
+import { areaProblem, parseMu } from '../mu.ts';
 import { MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { isRealIsoDate } from '../schemas/text-safety.ts';
 import { chinaToday } from '../schemas/report.ts';
@@ -164,23 +164,14 @@ export interface LedgerItemEdit {
 export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, itemId: string, e: LedgerItemEdit): Promise<void> {
   requireLedgerKeeper(user);
   const problems: string[] = [];
-  let total = 0;
-  let farm = 0;
-  try {
-    total = parseMu(e.totalAreaMu);
-    farm = parseMu(e.farmlandAreaMu);
-    if (total < 0 || farm < 0) problems.push('面积不能为负数');
-    if (farm > total) problems.push('耕地面积不能大于总面积');
-  } catch {
-    problems.push('面积请填写数字，最多两位小数');
-  }
+  const areaProblems = [areaProblem(e.totalAreaMu, '总面积'), areaProblem(e.farmlandAreaMu, '耕地面积')].filter((p): p is string => p !== null);
+  problems.push(...areaProblems);
+  if (!areaProblems.length && parseMu(e.farmlandAreaMu) > parseMu(e.totalAreaMu)) problems.push('耕地面积不能大于总面积');
   if (e.deadline && !isRealIsoDate(e.deadline)) problems.push('整改期限不是一个真实的日期，请按 年-月-日 填写');
   if (!PROBLEM_CLASSES.some((c) => c.code === e.problemClass)) problems.push('请选择问题类型');
   if (e.measure && !MEASURES.some((m) => m.code === e.measure)) problems.push('请从列表中选择整改措施');
   if (!e.reason.trim()) problems.push('请填写修改原因');
   if (problems.length) throw new WorkflowInputError(problems);
-  void total;
-  void farm;
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('ledger_item').select(['village', 'total_area_mu', 'farmland_area_mu', 'permanent_basic', 'problem_class', 'measure', 'deadline']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!before) throw new ReportNotFoundError();
