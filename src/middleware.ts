@@ -5,7 +5,7 @@ import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
 import { getDb, isDatabaseUnavailable } from './lib/server/db.ts';
 import { pageCache } from './lib/server/page-cache.ts';
-import { actionRpcMessages } from './lib/server/action-rpc-messages.ts';
+import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
 
 /** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
@@ -161,4 +161,4 @@ const staffForms = defineMiddleware(async (context, next) => {
 
 // The page cache comes first: it stores public pages as the other middleware finished them
 // (and src/cli/serve.ts answers fresh copies before Astro runs at all).
-export const onRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, staffSession, staffAreaGate, reportForm, staffForms);
+export const onRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);

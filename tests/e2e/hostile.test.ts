@@ -458,6 +458,24 @@ describe('the report Action with hostile photos', () => {
   });
 });
 
+describe('Actions with a JSON body that is not JSON', () => {
+  it('answer 400 in Chinese (413 when too large), as JSON from the endpoint and as text from a page, never 5xx', async () => {
+    const cases: Array<[string, string, number]> = [
+      ['truncated', '{"login":', 400], ['empty', '', 400], ['not json', 'login=moderator', 400], ['lone bracket', '[', 400],
+      ['too large', `{"login":"${'x'.repeat(1_100_000)}"}`, 413],
+    ];
+    for (const [what, body, status] of cases) {
+      for (const url of [`${baseUrl}/_actions/staff.login`, `${baseUrl}/staff/login/?_action=staff.login`, `${baseUrl}/_actions/report`]) {
+        const res = await postTo(url, body, { headers: { 'Content-Type': 'application/json' } });
+        const text = await res.text();
+        expect(res.status, `${what} → ${url}`).toBe(status);
+        expect(text, `${what} → ${url}`).toMatch(CHINESE);
+        expect(text, `${what} → ${url}`).not.toMatch(/SyntaxError|at JSON\.parse|Unexpected end/);
+      }
+    }
+  });
+});
+
 describe('the report Action with wrong content types and malformed bodies', () => {
   it('answers every malformed request with a 4xx in Chinese, as JSON and as the form page, storing nothing', async () => {
     const before = await countRows(db);
@@ -752,8 +770,9 @@ describe('every staff Action with hostile input', () => {
 
   it('answers malformed bodies to staff Actions with a 4xx in Chinese, never 5xx', async () => {
     const bodies: Array<[string, string | undefined, string | undefined]> = [
-      ['text/plain', 'reportId=1&text=x', 'text/plain'], ['json', '{"reportId":"1","text":"x"}', 'application/json'],
+      ['truncated json', '{"reportId":', 'application/json'], ['json', '{"reportId":"1","text":"x"}', 'application/json'],
       ['deep json', '['.repeat(50_000) + ']'.repeat(50_000), 'application/json'], ['broken multipart', '--x\r\nContent-Disposition: form-data; name="text"\r\n\r\nx', 'multipart/form-data; boundary=x'],
+      ['text/plain', 'reportId=1&text=x', 'text/plain'], ['empty json', '', 'application/json'],
       ['multipart without boundary', 'x', 'multipart/form-data'], ['no body', undefined, undefined], ['xml', '<x/>', 'application/xml'],
       ['broken percent escapes', 'reportId=%E0%A4%A&text=%ZZ', 'application/x-www-form-urlencoded'],
     ];
