@@ -7,6 +7,10 @@ import { getDb, isDatabaseUnavailable } from './lib/server/db.ts';
 import { pageCache } from './lib/server/page-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
+import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
+import { getSecrets } from './lib/server/secrets.ts';
+import { clientAddress } from './lib/server/client-address.ts';
+import { dailyClientKey } from './lib/server/rate-limit.ts';
 
 /** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
 const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
@@ -57,13 +61,14 @@ function json(body: unknown, status: number): Response {
 const reportForm = defineMiddleware(async (context, next) => {
   if (context.request.method !== 'POST') return next();
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
-  if (action?.calledFrom !== 'form' || action.name !== 'report') return next();
-  const wantsJson = (context.request.headers.get('accept') ?? '').includes('application/json');
+  if (!action || action.name !== 'report') return next();
+  // The endpoint (/_actions/report) takes the same path, so no way in decodes a photo before the cheap checks.
+  const wantsJson = action.calledFrom === 'rpc' || (context.request.headers.get('accept') ?? '').includes('application/json');
 
   let result: Awaited<ReturnType<typeof context.callAction<typeof actions.report>>>;
   const values: ReportFormValues = {};
   if (Number(context.request.headers.get('content-length') ?? 0) > REPORT_BODY_LIMIT) {
-    result = { data: undefined, error: new ActionError({ code: 'CONTENT_TOO_LARGE', message: '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。' }) };
+    result = { data: undefined, error: new ActionError({ code: 'CONTENT_TOO_LARGE', message: TOO_LARGE_MESSAGE }) };
   } else {
     let form: FormData | null = null;
     try {
@@ -74,7 +79,7 @@ const reportForm = defineMiddleware(async (context, next) => {
       result = {
         data: undefined,
         error: tooLarge
-          ? new ActionError({ code: 'CONTENT_TOO_LARGE', message: '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。' })
+          ? new ActionError({ code: 'CONTENT_TOO_LARGE', message: TOO_LARGE_MESSAGE })
           : new ActionError({ code: 'BAD_REQUEST', message: '提交的内容不完整或格式不对，请重新提交。' }),
       };
     }
@@ -83,7 +88,16 @@ const reportForm = defineMiddleware(async (context, next) => {
         const v = form.get(field);
         if (typeof v === 'string') values[field] = v.slice(0, 4000);
       }
-      result = await context.callAction(actions.report, form);
+      const { appSecret } = getSecrets();
+      const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), appSecret);
+      // An outage met here is left to the Action, which answers it with its own 503 message.
+      const refusal = await refuseCheaply(getDb(), form, appSecret, client).catch((err) => (isDatabaseUnavailable(err) ? null : Promise.reject(err)));
+      if (refusal) {
+        if (refusal.retryAfterSeconds) context.locals.retryAfter = refusal.retryAfterSeconds;
+        result = { data: undefined, error: refusal.error };
+      } else {
+        result = await context.callAction(actions.report, form);
+      }
     }
   }
 

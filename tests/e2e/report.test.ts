@@ -554,6 +554,56 @@ describe('a retried submission', () => {
   });
 });
 
+describe('a forged submission is refused before any photo is decoded', () => {
+  // Bytes that claim to be a JPEG but are not: decoding them would fail with a photo error, so a
+  // refusal that names the form, the honeypot or the limit instead shows the photo was never opened.
+  const notAPhoto = { bytes: randomBytes(64 * 1024), name: '现场.jpg', type: 'image/jpeg' };
+  const photoError = /照片/;
+
+  it('names the form token, not the photo, for a forged or missing token, at both ways in', async () => {
+    for (const url of [ACTION_URL, `${baseUrl}/_actions/report`]) {
+      for (const token of ['forged', '']) {
+        const res = await post(multipart(reportFields(token), [notAPhoto]), { json: true, url });
+        const body = await res.json();
+        expect(res.status, `${url} ${token}`).toBe(400);
+        expect(body.message, `${url} ${token}`).toMatch(/表单/);
+        expect(JSON.stringify(body.fields ?? {}), `${url} ${token}`).not.toMatch(photoError);
+      }
+    }
+  });
+
+  it('names the honeypot, not the photo, when the hidden field is filled', async () => {
+    const token = await freshToken();
+    await sleep(MIN_FILL_MS);
+    const res = await post(multipart(reportFields(token, { website: 'http://spam.example' }), [notAPhoto]), { json: true });
+    const body = await res.json();
+    expect(res.status).toBe(400);
+    expect(body.message).toContain('网址');
+    expect(JSON.stringify(body.fields ?? {})).not.toMatch(photoError);
+  });
+
+  it('answers a client over its limit with 429 and Retry-After before looking at its photos', async () => {
+    const token = await freshToken();
+    await sleep(MIN_FILL_MS);
+    expect((await post(new URLSearchParams(reportFields(token)), { json: true })).status).toBe(200);
+    // This client's hour is now full (the row the accepted report counted in).
+    const row = await db.selectFrom('rate_limit').select(['key', 'window_start']).where('bucket', '=', 'report-h').orderBy('window_start', 'desc').orderBy('hits', 'desc').executeTakeFirstOrThrow();
+    await db.updateTable('rate_limit').set({ hits: 1_000_000 }).where('bucket', '=', 'report-h').where('key', '=', row.key).where('window_start', '=', row.window_start).execute();
+    try {
+      const next = await freshToken();
+      await sleep(MIN_FILL_MS);
+      const res = await post(multipart(reportFields(next), [notAPhoto]), { json: true });
+      const body = await res.json();
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(body.message).toMatch(/分钟后再试/);
+      expect(JSON.stringify(body.fields ?? {})).not.toMatch(photoError);
+    } finally {
+      await db.deleteFrom('rate_limit').where('bucket', 'in', ['report-h', 'report-d']).execute();
+    }
+  });
+});
+
 describe('tracking a report', () => {
   async function knownCode(): Promise<string> {
     const token = await freshToken();

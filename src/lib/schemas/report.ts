@@ -65,10 +65,13 @@ const photosSchema = z
   .refine((files) => files.length <= PHOTO_LIMITS.maxFiles, { error: `最多上传 ${PHOTO_LIMITS.maxFiles} 张照片` })
   .transform(async (files, ctx): Promise<ProcessedPhoto[]> => {
     if (files.length > PHOTO_LIMITS.maxFiles) return [];
+    // Every size is checked before any photo is decoded: decoding is the costly part.
+    const tooLarge = files.filter((f) => f.size > PHOTO_LIMITS.maxBytes);
+    for (const file of tooLarge) ctx.addIssue({ code: 'custom', message: new PhotoError('too-large', file.name).message });
+    if (tooLarge.length) return [];
     const processed: ProcessedPhoto[] = [];
     for (const file of files) {
       try {
-        if (file.size > PHOTO_LIMITS.maxBytes) throw new PhotoError('too-large', file.name);
         processed.push(await processPhoto(Buffer.from(await file.arrayBuffer()), file.name));
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: err instanceof PhotoError ? err.message : `照片“${file.name}”无法读取，请换一张` });

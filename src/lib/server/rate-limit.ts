@@ -93,3 +93,24 @@ export async function hitRateLimits(db: Kysely<Database>, rules: readonly RateRu
     ? { allowed: true, retryAfterSeconds: 0, hits }
     : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)), hits };
 }
+
+/**
+ * Whether one more hit would be within every rule, without counting it: for refusing a request
+ * early, before its costly part. The count itself stays with hitRateLimits.
+ */
+export async function peekRateLimits(db: Kysely<Database>, rules: readonly RateRule[], key: string, now = new Date()): Promise<RateDecision> {
+  const decisions = await Promise.all(
+    rules.map(async (rule) => {
+      const windowMs = rule.windowSeconds * 1000;
+      const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+      const row = await db.selectFrom('rate_limit').select('hits').where('bucket', '=', rule.bucket).where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
+      const hits = row?.hits ?? 0;
+      return { allowed: hits < rule.limit, retryAfterSeconds: Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000), hits };
+    }),
+  );
+  const refused = decisions.filter((d) => !d.allowed);
+  const hits = Math.max(...decisions.map((d) => d.hits));
+  return refused.length === 0
+    ? { allowed: true, retryAfterSeconds: 0, hits }
+    : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)), hits };
+}
