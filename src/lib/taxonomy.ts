@@ -79,3 +79,9 @@ export function labelOf(list: readonly Term[], code: string | null | undefined):
   if (!code) return '—';
   return list.find((t) => t.code === code)?.label ?? code;
 }
+
+/**
+ * The oldest problems the campaign takes up: inspection and satellite findings since 2018. A
+ * rectification, a verification or an enforcement step dated before it is a typo.
+ */
+export const EARLIEST_PROBLEM_DATE = '2018-01-01';

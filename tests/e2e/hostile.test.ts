@@ -829,6 +829,15 @@ describe('every staff Action with hostile input', () => {
     expect(errorSummary(a.text)).toContain('不是一个真实的日期');
   });
 
+  it('refuses verification dates before the oldest problem in scope or in the future, in words', async () => {
+    const item = await db.selectFrom('ledger_item').select('id').where('claimed_rectified_on', 'is not', null).where('verified_rectified_on', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+    for (const on of ['2017-12-31', '1970-01-01', '2999-01-01']) {
+      const a = await staffPost(`/staff/ledger/items/${item.id}/?_action=ledger.verify`, new URLSearchParams({ itemId: item.id, on }), 'ledger');
+      expect(a.status, on).toBe(400);
+      expect(errorSummary(a.text), on).toContain('不能晚于今天，也不能早于 2018-01-01');
+    }
+  });
+
   it('explains refused user-management input in Chinese, not in validator output', async () => {
     const a = await staffPost('/staff/users/?_action=staff.updateUser', new URLSearchParams({ userId: 'abc', role: 'moderator', township: '', active: 'yes' }), 'admin');
     expect(a.status).toBe(400);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateDownToZero, migrateToLatest } from '../../db/migrate.ts';
 import { useTestDatabase } from './helpers.ts';
+import { TEXT_LIMITS } from '../../db/migrations/20261206_0012_text_limits.ts';
 
 const db = useTestDatabase();
 
@@ -39,5 +40,18 @@ describe('migrations', () => {
     await db.insertInto('ledger_item').values({ ...base, external_id: 'x6', total_area_mu: '1000000', farmland_area_mu: '0' }).execute();
     const row = await db.selectFrom('ledger_item').select('total_area_mu').where('external_id', '=', 'x1').executeTakeFirstOrThrow();
     expect(row.total_area_mu).toBe('0.10');
+  });
+
+  it('hold every typed text to its form’s length limit, one character past it refused', async () => {
+    // Each limited column has its CHECK, with the form's limit.
+    for (const [table, column, max] of TEXT_LIMITS) {
+      const { rows } = await sql<{ ok: boolean }>`
+        select pg_get_constraintdef(oid) like ${`%char_length(${column}) <= ${max}%`} as ok
+        from pg_constraint where conname = ${`${table}_${column}_length`}`.execute(db);
+      expect(rows, `${table}.${column}`).toEqual([{ ok: true }]);
+    }
+    // And it holds for SQL that bypasses every form.
+    const { id } = await db.insertInto('staff_user').values({ login: 'len.check', display_name: '长'.repeat(40), role: 'moderator', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+    await expect(db.updateTable('staff_user').set({ display_name: '长'.repeat(41) }).where('id', '=', id).execute()).rejects.toThrow(/staff_user_display_name_length/);
   });
 });

@@ -144,3 +144,20 @@ describe('the content security policy sent with pages', () => {
     expect(list).toContain('X-Content-Type-Options');
   });
 });
+
+describe('enforcement step dates of a case notice', () => {
+  const draft = (stepDate: string) => ({
+    title: '西社镇村民王某违法占用耕地建房案', township: 'xishe', village: '', problemClass: 'house', partyKind: 'person', partyName: '王建国',
+    totalAreaMu: '0.80', farmlandAreaMu: '0.60', stepDate: [stepDate], stepAction: ['立案'], stepDetail: [''], outcome: 'demolished',
+    accountability: '', body: '2023年6月，村民王建国在承包地上打地基建房，经查占用耕地0.60亩，已自行拆除。', beforePhotoIds: [], afterPhotos: [],
+  });
+
+  it('are things already done: not in the future, not before the oldest problem in scope', async () => {
+    expect((await noticeDraftSchema.safeParseAsync(draft('2023-06-01'))).success).toBe(true);
+    for (const [date, message] of [['2999-01-01', '不能晚于今天'], ['2017-12-31', '不能早于 2018-01-01'], ['2023-02-30', '格式不对']] as const) {
+      const parsed = await noticeDraftSchema.safeParseAsync(draft(date));
+      expect(parsed.success, date).toBe(false);
+      expect(JSON.stringify(parsed.error?.issues), date).toContain(message);
+    }
+  });
+});

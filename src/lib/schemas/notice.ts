@@ -1,7 +1,8 @@
 /** The case-notice drafting form (宣传材料组). Masking happens on save, server-side. */
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import { OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../taxonomy.ts';
+import { EARLIEST_PROBLEM_DATE, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../taxonomy.ts';
+import { chinaToday } from './report.ts';
 import { hasControlChars, isRealIsoDate } from './text-safety.ts';
 import { BIGINT_ID } from './ids.ts';
 import { areaProblem, MAX_AREA_MU } from '../mu.ts';
@@ -53,6 +54,9 @@ export const noticeDraftSchema = z
       if (!d.trim() && !action) return;
       // A day that exists: the notice pages format it, and 2026-99-99 would break them (a 500).
       if (!isRealIsoDate(d.trim())) ctx.addIssue({ code: 'custom', path: ['stepDate'], message: `第 ${i + 1} 个查处步骤的日期格式不对` });
+      // A step is something already done: not in the future, not before the oldest problem in scope.
+      else if (d.trim() > chinaToday()) ctx.addIssue({ code: 'custom', path: ['stepDate'], message: `第 ${i + 1} 个查处步骤的日期不能晚于今天` });
+      else if (d.trim() < EARLIEST_PROBLEM_DATE) ctx.addIssue({ code: 'custom', path: ['stepDate'], message: `第 ${i + 1} 个查处步骤的日期不能早于 ${EARLIEST_PROBLEM_DATE}` });
       if (!action) ctx.addIssue({ code: 'custom', path: ['stepAction'], message: `第 ${i + 1} 个查处步骤缺少名称` });
       // Steps are stored as jsonb, which cannot hold NUL at all.
       if (hasControlChars(action) || hasControlChars(v.stepDetail[i] ?? '')) ctx.addIssue({ code: 'custom', path: ['stepAction'], message: `第 ${i + 1} 个查处步骤${UNREADABLE}` });

@@ -14,7 +14,7 @@ import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './re
 import { readLedgerFile, validateLedgerRecords, planLedgerImport, LedgerFileError, type ExistingItem, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
 import { areaProblem, parseMu } from '../mu.ts';
-import { MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
+import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { isRealIsoDate } from '../schemas/text-safety.ts';
 import { chinaToday } from '../schemas/report.ts';
 import type { LngLat } from '../../config/types.ts';
@@ -168,6 +168,7 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
   problems.push(...areaProblems);
   if (!areaProblems.length && parseMu(e.farmlandAreaMu) > parseMu(e.totalAreaMu)) problems.push('耕地面积不能大于总面积');
   if (e.deadline && !isRealIsoDate(e.deadline)) problems.push('整改期限不是一个真实的日期，请按 年-月-日 填写');
+  else if (e.deadline && e.deadline < EARLIEST_PROBLEM_DATE) problems.push(`整改期限不能早于 ${EARLIEST_PROBLEM_DATE}`);
   if (!PROBLEM_CLASSES.some((c) => c.code === e.problemClass)) problems.push('请选择问题类型');
   if (e.measure && !MEASURES.some((m) => m.code === e.measure)) problems.push('请从列表中选择整改措施');
   if (!e.reason.trim()) problems.push('请填写修改原因');
@@ -185,7 +186,7 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
 /** The township says it has put the item right. Its own township's items only. */
 export async function claimRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   if (user.role !== 'township') throw new ReportAccessError('整改完成由乡镇核查员申报');
-  if (!isRealIsoDate(on) || on > chinaToday()) throw new WorkflowInputError(['请填写整改完成日期，不能晚于今天']);
+  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new WorkflowInputError([`请填写整改完成日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['township', 'claimed_rectified_on', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new ReportNotFoundError();
@@ -200,7 +201,7 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
 export async function verifyRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   requireLedgerKeeper(user);
-  if (!isRealIsoDate(on) || on > chinaToday()) throw new WorkflowInputError(['请填写核验日期，不能晚于今天']);
+  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new WorkflowInputError([`请填写核验日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['claimed_rectified_on', 'claimed_by', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new ReportNotFoundError();
