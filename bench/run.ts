@@ -24,7 +24,7 @@ import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
 import { createDb } from '../src/lib/server/db.ts';
 import { createStaffUser } from '../src/lib/server/staff-users.ts';
 import { parseQueueFilter } from '../src/lib/schemas/queue-filter.ts';
-import { runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
+import { forgedRequestCpu, runIntake, makePhoto, type ForgedFigures, type IntakeFigures } from './lib/intake.ts';
 import { load, type LoadFigures } from './lib/load.ts';
 import { writeShippedConfig, writeStaticConfig, writeStaticSameHeadersConfig } from './lib/nginx.ts';
 import { machineLoad, median, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
@@ -189,7 +189,7 @@ interface Results {
   quick: boolean;
   loads: Array<{ phase: string; before: number; after: number; waitedSeconds: number; idle: boolean }>;
   public?: { direct: Record<string, LoadFigures>; sameBytes: Record<string, LoadFigures>; nginx: Record<string, LoadFigures>; static: Record<string, LoadFigures>; sameHeaders: Record<string, LoadFigures>; headerBytes: Record<string, { nginx: number; static: number }>; xcache: Record<string, string>; bytes: Record<string, number> };
-  intake?: { noPhoto: IntakeFigures; photo: IntakeFigures; photoBytes: number; pgbenchTps: number };
+  intake?: { noPhoto: IntakeFigures; photo: IntakeFigures; photoBytes: number; pgbenchTps: number; forged?: ForgedFigures };
   weight?: Record<string, Weight>;
   queue?: {
     rows: number;
@@ -281,6 +281,12 @@ function renderMarkdown(r: Results): string {
       ),
       '',
     );
+    if (i.forged) {
+      out.push(
+        `A forged report (a form token the app never issued) with the same ${(i.photoBytes / 1048576).toFixed(1)} MB photo, ${i.forged.requests} one after another: the app process's own CPU time (/proc utime + stime) per request is **${i.forged.cpuMsPerRequest.toFixed(2)} ms** (goal < 5 ms; ${i.forged.cpuMsPerRequest < 5 ? 'met' : 'NOT met'}). Answers: ${Object.entries(i.forged.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')}.`,
+        '',
+      );
+    }
     const errs = [...i.noPhoto.errors, ...i.photo.errors];
     if (errs.length) out.push(`Failures: ${errs.join('; ')}.`, '');
   }
@@ -510,7 +516,7 @@ async function drain(appPort: number): Promise<void> {
   }
 }
 
-async function intake(appPort: number, databaseUrl: string): Promise<NonNullable<Results['intake']>> {
+async function intake(appPort: number, appPid: number, databaseUrl: string): Promise<NonNullable<Results['intake']>> {
   const photo = await makePhoto(path.join(TMP, 'photo-2mb.jpg'));
   const base = url(appPort, '');
   // The baseline first, on a quiet database.
@@ -524,7 +530,9 @@ async function intake(appPort: number, databaseUrl: string): Promise<NonNullable
   const withPhoto = await runIntake(base, { clients: CONNECTIONS, seconds: SECONDS, photo });
   log(`   with photo: ${fmt(withPhoto.perSecond, 1)} accepted/s (${withPhoto.accepted} in ${withPhoto.seconds.toFixed(1)} s, ${withPhoto.failed} failed) ${withPhoto.errors.join('; ')}`);
   await drain(appPort);
-  return { noPhoto, photo: withPhoto, photoBytes: photo.length, pgbenchTps: tps };
+  const forged = await forgedRequestCpu(base, appPid, photo, QUICK ? 20 : 100);
+  log(`   forged:     ${forged.cpuMsPerRequest.toFixed(2)} ms CPU per request with a ${(photo.length / 1048576).toFixed(1)} MB photo (statuses ${JSON.stringify(forged.statuses)})`);
+  return { noPhoto, photo: withPhoto, photoBytes: photo.length, pgbenchTps: tps, forged };
 }
 
 async function weights(appPort: number): Promise<Record<string, Weight>> {
@@ -620,7 +628,7 @@ async function main(): Promise<void> {
 
   if (PHASES.has('public')) results.public = await phase(results, 'public pages', () => publicPages(PORTS.app, demoUrl));
   if (PHASES.has('weight')) results.weight = await phase(results, 'page weight', () => weights(PORTS.app));
-  if (PHASES.has('intake')) results.intake = await phase(results, 'report intake', () => intake(PORTS.app, demoUrl));
+  if (PHASES.has('intake')) results.intake = await phase(results, 'report intake', () => intake(PORTS.app, app!.proc.pid!, demoUrl));
 
   await app.stop();
   app = null;

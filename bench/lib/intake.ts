@@ -125,3 +125,43 @@ export async function runIntake(baseUrl: string, opts: { clients: number; second
     errors: [...errors].map(([k, v]) => `${v}× ${k}`).slice(0, 5),
   };
 }
+
+export interface ForgedFigures {
+  requests: number;
+  /** CPU time (user + system) the app process spent per forged request, in ms. */
+  cpuMsPerRequest: number;
+  statuses: Record<string, number>;
+}
+
+/** utime + stime of a process, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * What a forged report costs the app: `requests` POSTs, one at a time, each with a 2 MB photo and a
+ * form token the app never issued, measured as the app process's own CPU time. The checks that
+ * refuse it (token, honeypot, limit) must come before any photo is decoded (about 0.45 s each).
+ */
+export async function forgedRequestCpu(baseUrl: string, appPid: number, photo: Buffer, requests: number): Promise<ForgedFigures> {
+  const statuses: Record<string, number> = {};
+  const before = cpuMsOf(appPid);
+  for (let i = 0; i < requests; i++) {
+    const form = new FormData();
+    form.set('problem_class', 'house');
+    form.set('township', jurisdiction.townships[0]!.code);
+    form.set('place', '村东头路口北侧');
+    form.set('seen_on', chinaYesterday());
+    form.set('description', '伪造的请求：表单令牌不是本站发出的。');
+    form.set('consent', 'yes');
+    form.set('website', '');
+    form.set('form_token', `forged-${i}`);
+    form.append('photos', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'IMG_0001.jpg');
+    const res = await fetch(`${baseUrl}/report/?_action=report`, { method: 'POST', body: form, headers: { Accept: 'application/json', Origin: baseUrl }, signal: AbortSignal.timeout(60_000) });
+    await res.arrayBuffer();
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  }
+  return { requests, cpuMsPerRequest: (cpuMsOf(appPid) - before) / requests, statuses };
+}
