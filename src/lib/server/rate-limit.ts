@@ -55,8 +55,7 @@ export function dailyClientKey(ip: string, secret: Buffer, now = new Date()): st
 
 /** Counts one hit and says whether it is within the rule. */
 export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<RateDecision> {
-  const windowMs = rule.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const { start: windowStart, secondsLeft: retryAfterSeconds } = windowOf(rule, now);
   const row = await db
     .insertInto('rate_limit')
     .values({ bucket: rule.bucket, key, window_start: windowStart, hits: 1 })
@@ -67,14 +66,12 @@ export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: st
   if (Math.random() < 0.01) {
     await db.deleteFrom('rate_limit').where('window_start', '<', new Date(now.getTime() - 2 * 86_400_000)).execute();
   }
-  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000);
   return { allowed: row.hits <= rule.limit, retryAfterSeconds, hits: row.hits };
 }
 
 /** Takes back one hit in the current window (an attempt that turned out not to count). */
 export async function refundRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<void> {
-  const windowMs = rule.windowSeconds * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const { start: windowStart } = windowOf(rule, now);
   await db
     .updateTable('rate_limit')
     .set({ hits: sql`greatest(hits - 1, 0)` })
@@ -94,23 +91,9 @@ export async function hitRateLimits(db: Kysely<Database>, rules: readonly RateRu
     : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)), hits };
 }
 
-/**
- * Whether one more hit would be within every rule, without counting it: for refusing a request
- * early, before its costly part. The count itself stays with hitRateLimits.
- */
-export async function peekRateLimits(db: Kysely<Database>, rules: readonly RateRule[], key: string, now = new Date()): Promise<RateDecision> {
-  const decisions = await Promise.all(
-    rules.map(async (rule) => {
-      const windowMs = rule.windowSeconds * 1000;
-      const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-      const row = await db.selectFrom('rate_limit').select('hits').where('bucket', '=', rule.bucket).where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
-      const hits = row?.hits ?? 0;
-      return { allowed: hits < rule.limit, retryAfterSeconds: Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000), hits };
-    }),
-  );
-  const refused = decisions.filter((d) => !d.allowed);
-  const hits = Math.max(...decisions.map((d) => d.hits));
-  return refused.length === 0
-    ? { allowed: true, retryAfterSeconds: 0, hits }
-    : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)), hits };
+/** The fixed window a moment falls in, and the seconds left in it. */
+export function windowOf(rule: RateRule, now = new Date()): { start: Date; secondsLeft: number } {
+  const windowMs = rule.windowSeconds * 1000;
+  const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  return { start, secondsLeft: Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000) };
 }

@@ -5,11 +5,11 @@
  * again itself, so no path into it skips them.
  */
 import { ActionError } from 'astro:actions';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { FORM_EXPIRED_MESSAGE } from '../report-form-view.ts';
 import type { Database } from './database.ts';
 import { readFormToken, type FormToken } from './form-token.ts';
-import { peekRateLimits, RATE_RULES } from './rate-limit.ts';
+import { RATE_RULES, windowOf } from './rate-limit.ts';
 
 const FORM_MAX_AGE_MS = 24 * 3600_000;
 
@@ -61,9 +61,17 @@ export async function refuseCheaply(
   // which names the fields to correct first; the photos' sizes are checked there before any is decoded.
   const token = currentToken(field('form_token'), appSecret);
   if (!token) return { error: new ActionError({ code: 'BAD_REQUEST', message: FORM_EXPIRED_MESSAGE }) };
-  const stored = await db.selectFrom('report').select('id').where('idempotency_key', '=', token.idempotencyKey).executeTakeFirst();
+  // One round trip: every valid submission pays for this look before the Action's own count.
+  const rules = [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay];
+  const windows = rules.map((rule) => windowOf(rule));
+  const { rows } = await sql<{ stored: boolean; hits: number[] }>`
+    select exists(select 1 from report where idempotency_key = ${token.idempotencyKey}) as stored,
+      array[${sql.join(rules.map((rule, i) => sql`coalesce((select hits from rate_limit where bucket = ${rule.bucket} and key = ${client} and window_start = ${windows[i]!.start}), 0)`))}] as hits`.execute(db);
+  const { stored, hits } = rows[0]!;
   if (stored) return null;
-  const limit = await peekRateLimits(db, [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay], client);
-  if (!limit.allowed) return { error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: rateLimitMessage(limit.retryAfterSeconds) }), retryAfterSeconds: limit.retryAfterSeconds };
-  return null;
+  const over = rules.map((rule, i) => (Number(hits[i]) >= rule.limit ? windows[i]!.secondsLeft : 0)).filter((s) => s > 0);
+  if (over.length === 0) return null;
+  const wait = Math.max(...over);
+  return { error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: rateLimitMessage(wait) }), retryAfterSeconds: wait };
 }
+
