@@ -13,7 +13,7 @@ import path from 'node:path';
 import { recreateDatabase } from '../db/embedded.ts';
 import { projectRoot, snapshotBuild } from '../src/cli/build.ts';
 import { provideDatabase } from '../src/cli/database.ts';
-import { freePort } from './e2e/app-process.ts';
+import { freePort, stopChild } from './e2e/app-process.ts';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -33,18 +33,6 @@ async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: numbe
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`测试用服务器 ${timeoutMs} ms 内未就绪：${url}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
 }
 
 // The apps under test serve a copy of the build: an `npm start` after an edit, or a second test

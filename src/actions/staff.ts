@@ -7,7 +7,7 @@ import {
   changePasswordSchema, correctionSchema, createUserSchema, linkLedgerSchema, loginSchema, reportTextSchema, revealSchema,
   safeStaffPath, updateUserSchema, userIdSchema, workflowSchema, custodianRequestIdSchema, custodianSetupSchema,
 } from '../lib/schemas/staff.ts';
-import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, requestCustodianChange } from '../lib/server/custodian-access.ts';
+import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, grantsCustodian, requestCustodianChange } from '../lib/server/custodian-access.ts';
 import { getDb } from '../lib/server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../lib/server/auth.ts';
 import { recordAudit } from '../lib/server/audit.ts';
@@ -159,8 +159,8 @@ export const staff = {
         const admin = requireStaff(context, ['admin']);
         if (input.role === 'custodian') {
           // Shown on this response only: the half of the setup code is never redirected or stored.
-          const { halfA } = await requestCustodianChange(getDb(), admin, { kind: 'create', login: input.login, displayName: input.displayName });
-          return { show: 'requested' as const, halfA, login: input.login.trim().toLowerCase() };
+          const { halfA, login } = await requestCustodianChange(getDb(), admin, { kind: 'create', login: input.login, displayName: input.displayName });
+          return { show: 'requested' as const, halfA, login };
         }
         await createStaffUser(getDb(), admin, input);
         return { redirectTo: '/staff/users/?done=created' };
@@ -174,10 +174,9 @@ export const staff = {
       guarded(async () => {
         const admin = requireStaff(context, ['admin']);
         const db = getDb();
-        const current = await db.selectFrom('staff_user').select(['role', 'login']).where('id', '=', input.userId).executeTakeFirst();
-        if (input.role === 'custodian' && current && current.role !== 'custodian') {
-          const { halfA } = await requestCustodianChange(db, admin, { kind: 'grant', userId: input.userId });
-          return { show: 'requested' as const, halfA, login: current.login };
+        if (await grantsCustodian(db, input.userId, input.role)) {
+          const { halfA, login } = await requestCustodianChange(db, admin, { kind: 'grant', userId: input.userId });
+          return { show: 'requested' as const, halfA, login };
         }
         await updateStaffUser(db, admin, input.userId, { role: input.role, township: input.township || null, active: input.active === 'yes' });
         return { redirectTo: '/staff/users/?done=updated' };
@@ -190,10 +189,8 @@ export const staff = {
     handler: (input, context) =>
       guarded(async () => {
         const admin = requireStaff(context, ['admin']);
-        const db = getDb();
-        const { halfA } = await requestCustodianChange(db, admin, { kind: 'reset', userId: input.userId });
-        const target = await db.selectFrom('staff_user').select('login').where('id', '=', input.userId).executeTakeFirstOrThrow();
-        return { show: 'requested' as const, halfA, login: target.login };
+        const { halfA, login } = await requestCustodianChange(getDb(), admin, { kind: 'reset', userId: input.userId });
+        return { show: 'requested' as const, halfA, login };
       }),
   }),
 

@@ -16,6 +16,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Stops a child with SIGINT (a clean stop, its database too), SIGKILL after `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
+}
+
 export interface AppProcess {
   url: string;
   child: ChildProcess;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { reclaimDataDir } from '../../db/embedded.ts';
 import { projectRoot } from '../../src/cli/build.ts';
 import { freshToken, multipart, postTo, reportFields } from '../hostile/client.ts';
-import { freePort } from './app-process.ts';
+import { freePort, stopChild } from './app-process.ts';
 
 /**
  * `npm start` killed with `kill -9` leaves its embedded PostgreSQL running; the next `npm start`
@@ -43,20 +43,8 @@ async function healthyWithin(ms: number, child: ChildProcess): Promise<number> {
   throw new Error(`not serving within ${ms} ms`);
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
-}
-
 afterAll(async () => {
-  for (const child of children) await stop(child);
+  for (const child of children) await stopChild(child, 15_000);
   // Whatever happened above, no PostgreSQL of this test is left running.
   await reclaimDataDir(path.join(projectRoot, dataDir, 'cluster'));
   rmSync(path.join(projectRoot, dataDir), { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { recordAudit } from './audit.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
 import { WorkflowInputError } from './report-workflow.ts';
+import { accountNameProblems } from './staff-users.ts';
 
 /** How long a confirmed setup code stays usable. */
 export const SETUP_HOURS = 72;
@@ -69,15 +70,16 @@ export type CustodianRequestInput =
  * The first admin's half. Returns the half of the setup code to hand to the custodian; it is shown
  * once and stored only hashed.
  */
-export async function requestCustodianChange(db: Kysely<Database>, admin: StaffUser, input: CustodianRequestInput): Promise<{ requestId: string; halfA: string }> {
+export async function requestCustodianChange(db: Kysely<Database>, admin: StaffUser, input: CustodianRequestInput): Promise<{ requestId: string; halfA: string; login: string }> {
   requireAdmin(admin);
   const halfA = newCodeHalf();
   return db.transaction().execute(async (trx) => {
     let values: { kind: CustodianRequestKind; target_user_id: string | null; login: string | null; display_name: string | null };
+    let login: string;
     if (input.kind === 'create') {
-      const login = input.login.trim().toLowerCase();
-      if (!/^[a-z0-9][a-z0-9._-]{2,31}$/.test(login)) throw new WorkflowInputError(['登录名需为 3–32 位小写字母、数字、点、横线或下划线']);
-      if (!input.displayName.trim() || [...input.displayName].length > 40) throw new WorkflowInputError(['请填写姓名（不超过 40 字）']);
+      login = input.login.trim().toLowerCase();
+      const problems = accountNameProblems(input.login, input.displayName);
+      if (problems.length) throw new WorkflowInputError(problems);
       if (await findUserByLogin(trx, login)) throw new WorkflowInputError([`登录名“${login}”已被使用`]);
       values = { kind: 'create', target_user_id: null, login, display_name: input.displayName.trim() };
     } else {
@@ -87,6 +89,7 @@ export async function requestCustodianChange(db: Kysely<Database>, admin: StaffU
       if (input.kind === 'grant' && target.role === 'custodian') throw new WorkflowInputError(['这个账号已经是身份保管员']);
       if (input.kind === 'reset' && target.role !== 'custodian') throw new WorkflowInputError(['只有身份保管员的密码需要两位管理员重设']);
       values = { kind: input.kind, target_user_id: target.id, login: null, display_name: null };
+      login = target.login;
     }
     const pending = await trx
       .selectFrom('custodian_request')
@@ -105,7 +108,7 @@ export async function requestCustodianChange(db: Kysely<Database>, admin: StaffU
       target: values.target_user_id ? `user:${values.target_user_id}` : `login:${values.login}`,
       after: { request: id, kind: values.kind },
     });
-    return { requestId: id, halfA };
+    return { requestId: id, halfA, login };
   });
 }
 
@@ -155,6 +158,13 @@ export async function cancelCustodianChange(db: Kysely<Database>, admin: StaffUs
     await trx.updateTable('custodian_request').set({ status: 'cancelled', decided_by: admin.id, decided_at: new Date() }).where('id', '=', requestId).execute();
     await recordAudit(trx, admin, { action: 'custodian.cancelled', target: request.target_user_id ? `user:${request.target_user_id}` : `login:${request.login}`, after: { request: requestId } });
   });
+}
+
+/** Whether saving `role` for an account would make it a custodian: a request for a second admin, not an update. */
+export async function grantsCustodian(db: Kysely<Database>, userId: string, role: string): Promise<boolean> {
+  if (role !== 'custodian') return false;
+  const account = await db.selectFrom('staff_user').select('role').where('id', '=', userId).executeTakeFirst();
+  return !!account && account.role !== 'custodian';
 }
 
 export async function listPendingCustodianRequests(db: Kysely<Database>) {

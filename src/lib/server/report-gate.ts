@@ -33,11 +33,17 @@ function currentToken(formToken: string, appSecret: Buffer): FormToken | null {
   return token && Date.now() - token.issuedAt <= FORM_MAX_AGE_MS ? token : null;
 }
 
-/** The honeypot and the form token: pure, no I/O. The token when both pass. */
+/** The honeypot, and a form token we issued less than a day ago: the token, or the refusal. */
+function formRefusal(website: string, formToken: string, appSecret: Buffer): FormToken | ActionError {
+  if (website !== '') return new ActionError({ code: 'BAD_REQUEST', message: HONEYPOT_MESSAGE });
+  if (formToken === '') return new ActionError({ code: 'BAD_REQUEST', message: MISSING_TOKEN_MESSAGE });
+  return currentToken(formToken, appSecret) ?? new ActionError({ code: 'BAD_REQUEST', message: FORM_EXPIRED_MESSAGE });
+}
+
+/** The Action's own check, pure, no I/O: honeypot, form token, and a form not sent too fast. */
 export function checkReportForm(website: string, formToken: string, appSecret: Buffer): FormToken {
-  if (website !== '') throw new ActionError({ code: 'BAD_REQUEST', message: HONEYPOT_MESSAGE });
-  const token = currentToken(formToken, appSecret);
-  if (!token) throw new ActionError({ code: 'BAD_REQUEST', message: FORM_EXPIRED_MESSAGE });
+  const token = formRefusal(website, formToken, appSecret);
+  if (token instanceof ActionError) throw token;
   if (Date.now() - token.issuedAt < minFillMs()) throw new ActionError({ code: 'BAD_REQUEST', message: TOO_FAST_MESSAGE });
   return token;
 }
@@ -55,12 +61,10 @@ export async function refuseCheaply(
   client: string,
 ): Promise<{ error: ActionError; retryAfterSeconds?: number } | null> {
   const field = (name: string) => (typeof form.get(name) === 'string' ? (form.get(name) as string) : '');
-  if (field('website') !== '') return { error: new ActionError({ code: 'BAD_REQUEST', message: HONEYPOT_MESSAGE }) };
-  if (field('form_token') === '') return { error: new ActionError({ code: 'BAD_REQUEST', message: MISSING_TOKEN_MESSAGE }) };
-  // Not issued by us, or older than a day. A real form filled too fast is left to the Action,
-  // which names the fields to correct first; the photos' sizes are checked there before any is decoded.
-  const token = currentToken(field('form_token'), appSecret);
-  if (!token) return { error: new ActionError({ code: 'BAD_REQUEST', message: FORM_EXPIRED_MESSAGE }) };
+  // A real form filled too fast is left to the Action, which names the fields to correct first;
+  // the photos' sizes are checked there before any is decoded.
+  const token = formRefusal(field('website'), field('form_token'), appSecret);
+  if (token instanceof ActionError) return { error: token };
   // One round trip: every valid submission pays for this look before the Action's own count.
   const rules = [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay];
   const windows = rules.map((rule) => windowOf(rule));

@@ -88,14 +88,20 @@ export interface NewStaffUser {
   password: string;
 }
 
+/** What is wrong with a new account's login and name, in Chinese (also for a custodian request). */
+export function accountNameProblems(login: string, displayName: string): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z0-9][a-z0-9._-]{2,31}$/.test(login.trim().toLowerCase())) problems.push('登录名需为 3–32 位小写字母、数字、点、横线或下划线');
+  if (!displayName.trim() || [...displayName].length > 40) problems.push('请填写姓名（不超过 40 字）');
+  return problems;
+}
+
 /**
  * What is wrong with a new account, in Chinese. A demo account in demo mode may keep a weak
  * password (DEMO_STAFF_PASSWORD, for a training session); every real account is scored.
  */
 export function checkNewUser(u: NewStaffUser, options: { demo?: boolean } = {}): string[] {
-  const problems: string[] = [];
-  if (!/^[a-z0-9][a-z0-9._-]{2,31}$/.test(u.login.trim().toLowerCase())) problems.push('登录名需为 3–32 位小写字母、数字、点、横线或下划线');
-  if (!u.displayName.trim() || [...u.displayName].length > 40) problems.push('请填写姓名（不超过 40 字）');
+  const problems = accountNameProblems(u.login, u.displayName);
   if (!STAFF_ROLES.includes(u.role as StaffRole)) problems.push('请选择角色');
   if (u.role === 'township' && !jurisdiction.townships.some((t) => t.code === u.township)) problems.push('乡镇核查员必须选择所属乡镇');
   const pw = options.demo && jurisdiction.demo
