@@ -12,6 +12,7 @@ import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
 import { translateBareRefusals } from './bare-refusals.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
+import { isReportUpload, refuseForgedReport } from './forged-reports.ts';
 
 const BASE_HEADER_ENTRIES = Object.entries(BASE_HEADERS);
 
@@ -32,7 +33,8 @@ export async function servePortal(): Promise<http.Server> {
     if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
     for (const [name, value] of BASE_HEADER_ENTRIES) res.setHeader(name, value);
     translateBareRefusals(res);
-    handler(req, res);
+    if (!isReportUpload(req)) return handler(req, res);
+    void refuseForgedReport(req, res).then((answered) => answered || handler(req, res));
   });
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive
   const port = Number(process.env.PORT ?? 4321);

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { sql } from 'kysely';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,19 @@ async function post(body: BodyInit, { json = false, headers = {}, url = ACTION_U
     body,
     redirect: 'manual',
     headers: { Origin: new URL(url).origin, ...(json ? { Accept: 'application/json' } : {}), ...headers },
+  });
+}
+
+/** A POST over node:http with a given agent, so a test can see which connection carried it. */
+async function rawPost(agent: http.Agent, request: Request, headers: Record<string, string>): Promise<{ status: number; body: string; socket: unknown }> {
+  const bytes = Buffer.from(await request.arrayBuffer());
+  return new Promise((resolve, reject) => {
+    const req = http.request(request.url, { method: 'POST', agent, headers: { ...headers, 'Content-Type': request.headers.get('content-type')!, 'Content-Length': String(bytes.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8'), socket: req.socket }));
+    });
+    req.on('error', reject);
+    req.end(bytes);
   });
 }
 
@@ -570,6 +584,47 @@ describe('a forged submission is refused before any photo is decoded', () => {
         expect(JSON.stringify(body.fields ?? {}), `${url} ${token}`).not.toMatch(photoError);
       }
     }
+  });
+
+  it('refuses a forged token from the first bytes of a large upload, and the connection goes on serving', async () => {
+    const big = { bytes: randomBytes(3 * 1024 * 1024), name: 'IMG_0001.jpg', type: 'image/jpeg' };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const sockets = new Set<unknown>();
+      for (let i = 0; i < 3; i++) {
+        const request = new Request(ACTION_URL, { method: 'POST', body: multipart(reportFields(`forged-${i}`), [big]) });
+        const { status, body, socket } = await rawPost(agent, request, { Accept: 'application/json', Origin: baseUrl });
+        expect(status).toBe(400);
+        expect(JSON.parse(body).message).toMatch(/表单/);
+        sockets.add(socket);
+      }
+      // One keep-alive connection carried all three: each refused body was drained, not left in the way.
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('without JavaScript: refuses a forged token with the page, keeping every typed value, whatever the photos weigh', async () => {
+    const big = { bytes: randomBytes(3 * 1024 * 1024), name: 'IMG_0001.jpg', type: 'image/jpeg' };
+    const res = await post(multipart(reportFields('forged', { place: '南里村北，307 国道边第二个路口' }), [big]));
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(html).toContain('表单已过期');
+    expect(html).toContain('value="南里村北，307 国道边第二个路口"');
+    expect(html).toContain('耕地上倒了十几车建筑垃圾，还在继续倒。');
+  });
+
+  it('treats a form token sent after the photos as missing (the form sends it first)', async () => {
+    const token = await freshToken();
+    await sleep(MIN_FILL_MS);
+    const { form_token: _token, ...rest } = reportFields(token);
+    const form = multipart(rest, [notAPhoto]);
+    form.append('form_token', token);
+    const res = await post(form, { json: true });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toMatch(/表单/);
   });
 
   it('names the honeypot, not the photo, when the hidden field is filled', async () => {

@@ -6,16 +6,12 @@
  */
 import { ActionError } from 'astro:actions';
 import { sql, type Kysely } from 'kysely';
-import { FORM_EXPIRED_MESSAGE } from '../report-form-view.ts';
 import type { Database } from './database.ts';
-import { readFormToken, type FormToken } from './form-token.ts';
+import type { FormToken } from './form-token.ts';
+import { checkFormOrigin } from './report-form-check.ts';
 import { RATE_RULES, windowOf } from './rate-limit.ts';
 
-const FORM_MAX_AGE_MS = 24 * 3600_000;
-
-export const HONEYPOT_MESSAGE = '提交未成功：请清空最后那个“网址”栏（正常填写无需填它）后重新提交。';
 export const TOO_FAST_MESSAGE = '提交得太快了。请核对填写的内容，稍等几秒后再提交。';
-export const MISSING_TOKEN_MESSAGE = '表单已失效，请重新打开举报页面后提交。';
 export const TOO_LARGE_MESSAGE = '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。';
 
 export function minFillMs(): number {
@@ -27,17 +23,10 @@ export function rateLimitMessage(retryAfterSeconds: number): string {
   return `提交次数太多，请 ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} 分钟后再试。情况紧急请直接拨打 12336。`;
 }
 
-/** A form token we issued less than a day ago, or null. */
-function currentToken(formToken: string, appSecret: Buffer): FormToken | null {
-  const token = readFormToken(formToken, appSecret);
-  return token && Date.now() - token.issuedAt <= FORM_MAX_AGE_MS ? token : null;
-}
-
 /** The honeypot, and a form token we issued less than a day ago: the token, or the refusal. */
 function formRefusal(website: string, formToken: string, appSecret: Buffer): FormToken | ActionError {
-  if (website !== '') return new ActionError({ code: 'BAD_REQUEST', message: HONEYPOT_MESSAGE });
-  if (formToken === '') return new ActionError({ code: 'BAD_REQUEST', message: MISSING_TOKEN_MESSAGE });
-  return currentToken(formToken, appSecret) ?? new ActionError({ code: 'BAD_REQUEST', message: FORM_EXPIRED_MESSAGE });
+  const checked = checkFormOrigin(website, formToken, appSecret);
+  return 'refusal' in checked ? new ActionError({ code: 'BAD_REQUEST', message: checked.refusal }) : checked;
 }
 
 /** The Action's own check, pure, no I/O: honeypot, form token, and a form not sent too fast. */
