@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/lib/server/db.ts';
+import { phoneJpeg } from '../support/photos.ts';
 import { baseUrl, describeViolations, openPage, runAxe, useBrowser } from './browser.ts';
 
 const { browser } = useBrowser();
@@ -133,6 +134,62 @@ describe('a case notice from a closed report', () => {
     expect(rss).toContain(`/cases/${id}/`);
     expect(rss).not.toContain('赵铁柱');
     expect(rss).not.toContain('13912345678');
+  });
+});
+
+describe('the notice drafting form after a mistake', () => {
+  it('keeps everything typed, states the real rule, names the photos to choose again and preselects nothing', async () => {
+    const { page, close } = await openPage(browser(), '/staff/login/');
+    try {
+      await signIn(page, 'publicity');
+      await page.goto(`${baseUrl}/staff/notices/new/`);
+      for (const select of ['#n-township', '#n-class', '#n-outcome']) {
+        expect(await page.inputValue(select), select).toBe('');
+        expect(await page.locator(`${select} option:checked`).innerText(), select).toBe('请选择');
+      }
+      await page.fill('#n-title', '蔡村乡某村村民违法占用耕地建房案');
+      await page.selectOption('#n-township', 'caicun');
+      await page.fill('#n-village', '蔡村');
+      await page.check('#n-kind-person');
+      await page.fill('#n-party', '钱某某');
+      await page.fill('#n-total', '0.30');
+      await page.fill('#n-farm', '0.25');
+      await page.fill('#n-step-date-0', '2025-03-01');
+      await page.fill('#n-step-action-0', '立案查处');
+      await page.selectOption('#n-outcome', 'demolished');
+      await page.fill('#n-acc', '对村干部诫勉谈话');
+      await page.fill('#n-body', '经查，村民在耕地上建房。');
+      await page.setInputFiles('#n-after', { name: '整改后-东侧.jpg', mimeType: 'image/jpeg', buffer: await phoneJpeg() });
+      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('form button:has-text("保存草稿并预览")')]);
+      expect(res.status()).toBe(400);
+      await page.waitForLoadState('load');
+
+      const summary = await page.locator('#error-summary').innerText();
+      expect(summary).toContain('正文至少需要 20 个字，现在 12 个字');
+      expect(summary).toContain('请选择问题类型');
+      expect(summary).toContain('整改后-东侧.jpg');
+      expect(summary).not.toContain('请填写正文');
+      expect(await page.locator('#error-summary a:has-text("正文至少需要")').getAttribute('href')).toBe('#n-body');
+      expect(await page.locator('#body-error').innerText()).toContain('现在 12 个字');
+      expect(await page.locator('#afterPhotos-error').innerText()).toContain('请重新选择');
+
+      expect(await page.inputValue('#n-title')).toBe('蔡村乡某村村民违法占用耕地建房案');
+      expect(await page.inputValue('#n-township')).toBe('caicun');
+      expect(await page.inputValue('#n-village')).toBe('蔡村');
+      expect(await page.inputValue('#n-class')).toBe('');
+      expect(await page.isChecked('#n-kind-person')).toBe(true);
+      expect(await page.inputValue('#n-party')).toBe('钱某某');
+      expect(await page.inputValue('#n-total')).toBe('0.30');
+      expect(await page.inputValue('#n-farm')).toBe('0.25');
+      expect(await page.inputValue('#n-step-date-0')).toBe('2025-03-01');
+      expect(await page.inputValue('#n-step-action-0')).toBe('立案查处');
+      expect(await page.inputValue('#n-outcome')).toBe('demolished');
+      expect(await page.inputValue('#n-acc')).toBe('对村干部诫勉谈话');
+      expect(await page.inputValue('#n-body')).toBe('经查，村民在耕地上建房。');
+      await expectNoAxeViolations(page);
+    } finally {
+      await close();
+    }
   });
 });
 

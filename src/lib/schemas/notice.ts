@@ -8,13 +8,18 @@ import { BIGINT_ID } from './ids.ts';
 import { areaProblem, MAX_AREA_MU } from '../mu.ts';
 
 const UNREADABLE = '里有无法识别的字符（如控制字符），请删除后重新输入';
+/** A required text; a refusal says the rule and how far the text is from it, in characters. */
 const text = (label: string, min: number, max: number) =>
   z
     .string({ error: `请填写${label}` })
     .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .refine((s) => [...s].length >= min, { error: `请填写${label}` })
-    .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` })
-    .refine((s) => !hasControlChars(s), { error: `${label}${UNREADABLE}` });
+    .superRefine((s, ctx) => {
+      const length = [...s].length;
+      if (length === 0) ctx.addIssue({ code: 'custom', message: `请填写${label}` });
+      else if (length < min) ctx.addIssue({ code: 'custom', message: `${label}至少需要 ${min} 个字，现在 ${length} 个字` });
+      else if (length > max) ctx.addIssue({ code: 'custom', message: `${label}不能超过 ${max} 个字，现在 ${length} 个字` });
+      if (hasControlChars(s)) ctx.addIssue({ code: 'custom', message: `${label}${UNREADABLE}` });
+    });
 const optional = (max: number) =>
   z.string().nullish().transform((s) => (s ?? '').trim().slice(0, max)).refine((s) => !hasControlChars(s), { error: `填写的内容${UNREADABLE}` });
 const area = (label: string) =>
