@@ -134,7 +134,7 @@ export async function timeNearby(bigUrl: string, smallUrl: string, n: number, ra
         const c = list[i % Math.max(1, list.length)];
         if (!c) continue;
         const t0 = performance.now();
-        const rows = await findNearbyReports(dbs[k]!, { id: c.id, lng: c.lng!, lat: c.lat!, submittedAt: new Date(c.submitted_at) }, radius, days);
+        const rows = await findNearbyReports(dbs[k]!, MODERATOR, { id: c.id, lng: c.lng!, lat: c.lat!, submittedAt: new Date(c.submitted_at) }, radius, days);
         times[k]!.push(performance.now() - t0);
         found[k]! += rows.length;
       }

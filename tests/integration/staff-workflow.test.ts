@@ -13,7 +13,8 @@ import type { PhotoStore } from '../../src/lib/server/photo-store.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
 import { endUserSessions, updateStaffUser } from '../../src/lib/server/staff-users.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
-import type { ReportState } from '../../src/lib/workflow.ts';
+import { canViewReport, inNearbyScope, NEARBY_SCOPE } from '../../src/lib/server/staff-access.ts';
+import type { ReportState, StaffRole } from '../../src/lib/workflow.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertLedgerItem, insertReport, insertUser, reporterKey } from './staff-fixtures.ts';
@@ -319,6 +320,8 @@ describe('stage deadlines in working days', () => {
 
 describe('nearby reports', () => {
   const R = 6_371_008.8;
+  /** A viewer whose scope is every report (NEARBY_SCOPE). */
+  const EVERYONE: StaffUser = { id: '0', login: 'm', displayName: 'm', role: 'moderator', township: null };
   /** The point `metres` from `from` on `bearing` degrees (great circle on the same sphere as the search). */
   function offset(from: { lng: number; lat: number }, metres: number, bearing: number) {
     const δ = metres / R;
@@ -353,7 +356,7 @@ describe('nearby reports', () => {
     await at(50, 270, 181);
     await insertReport(db, { lng: null, lat: null, submittedAt: t });
 
-    const found = await findNearbyReports(db, { id: self, ...center, submittedAt: t }, 500, 180);
+    const found = await findNearbyReports(db, EVERYONE, { id: self, ...center, submittedAt: t }, 500, 180);
     expect(found.map((f) => f.id)).toEqual([inside.south30Old, inside.north50, inside.east200, inside.southwest450, inside.west498, inside.north499]);
     const expected = [30, 50, 200, 450, 498, 500];
     found.forEach((f, i) => expect(Math.abs(f.distanceMetres - expected[i]!), f.id).toBeLessThanOrEqual(1));
@@ -386,9 +389,45 @@ describe('nearby reports', () => {
         .filter((r) => r.d <= radius)
         .sort((a, b) => a.d - b.d)
         .slice(0, 50);
-      const found = await findNearbyReports(db, { id: self, ...center, submittedAt: t }, radius, 180);
+      const found = await findNearbyReports(db, EVERYONE, { id: self, ...center, submittedAt: t }, radius, 180);
       expect(expected.length, `radius ${radius}`).toBeGreaterThan(2);
       expect(found.map((f) => f.id), `radius ${radius}`).toEqual(expected.map((e) => e.id));
+    }
+  });
+
+  it('shows each role the nearby reports of its scope, applied before the limit, and says which it may open', async () => {
+    const center = { lng: 110.91, lat: 35.61 };
+    const t = new Date('2026-10-01T02:00:00Z');
+    const self = await insertReport(db, { ...center, submittedAt: t, status: 'verifying', township: 'huayu' });
+    // Sixty reports of another township nearer than any of the officer's own: a limit applied
+    // before the scope would leave the officer with none.
+    for (let i = 0; i < 60; i++) await insertReport(db, { ...offset(center, 10 + i, 90), submittedAt: t, status: 'verifying', township: 'xishe' });
+    const assignedHere = await insertReport(db, { ...offset(center, 300, 0), submittedAt: t, status: 'verifying', township: 'huayu' });
+    const notYetHanded = await insertReport(db, { ...offset(center, 492, 180), submittedAt: t, status: 'submitted', township: 'huayu' });
+    const handedElsewhere = await insertReport(db, { ...offset(center, 200, 270), submittedAt: t, status: 'verifying', township: 'huayu', assignedTownship: 'xishe' });
+    const closedHere = await insertReport(db, { ...offset(center, 400, 0), submittedAt: t, status: 'closed', township: 'huayu' });
+
+    const officer: StaffUser = { id: '1', login: 'o', displayName: 'o', role: 'township', township: 'huayu' };
+    const found = await findNearbyReports(db, officer, { id: self, ...center, submittedAt: t }, 500, 180);
+    expect(found.map((f) => [f.id, f.canOpen])).toEqual([[assignedHere, true], [closedHere, true], [notYetHanded, false]]);
+    expect(found.map((f) => f.id)).not.toContain(handedElsewhere);
+    expect(found.find((f) => f.id === notYetHanded)!.distanceMetres).toBe(492);
+
+    const publicity: StaffUser = { id: '2', login: 'p', displayName: 'p', role: 'publicity', township: null };
+    expect((await findNearbyReports(db, publicity, { id: self, ...center, submittedAt: t }, 500, 180)).map((f) => f.id)).toEqual([closedHere]);
+    const ledger: StaffUser = { id: '3', login: 'l', displayName: 'l', role: 'ledger', township: null };
+    expect(await findNearbyReports(db, ledger, { id: self, ...center, submittedAt: t }, 500, 180)).toEqual([]);
+  });
+
+  describe('the scope table', () => {
+    const shapes = ['submitted', 'verifying', 'closed'].flatMap((status) =>
+      [null, 'huayu', 'xishe'].flatMap((assigned) => ['huayu', 'xishe', null].map((township) => ({ status, assigned_township: assigned, township }))),
+    );
+    for (const role of Object.keys(NEARBY_SCOPE) as StaffRole[]) {
+      const user: StaffUser = { id: '1', login: 'u', displayName: 'u', role, township: role === 'township' ? 'huayu' : null };
+      it(`lists for ${role} (${NEARBY_SCOPE[role]}) every report it may open`, () => {
+        for (const r of shapes) if (canViewReport(user, r)) expect(inNearbyScope(user, r), JSON.stringify(r)).toBe(true);
+      });
     }
   });
 });

@@ -5,6 +5,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
+import { canViewReport, NEARBY_SCOPE } from './staff-access.ts';
 import { chinaToday } from '../schemas/report.ts';
 import type { ReportState } from '../workflow.ts';
 import { isBigintId } from '../schemas/ids.ts';
@@ -198,6 +199,8 @@ export interface NearbyReport {
   submittedAt: Date;
   duplicateOf: string | null;
   assignedTownship: string | null;
+  /** Whether the viewer may open it (canViewReport); otherwise it is listed without a link. */
+  canOpen: boolean;
 }
 
 /** Mean earth radius (IUGG), for the great-circle distance of the nearby search. */
@@ -222,6 +225,7 @@ function gridCells(from: number, to: number): number[] {
 /** Reports within `radiusMetres` and `days` of a point: the grid cells of a bounding box on the index, then exact distance. */
 export async function findNearbyReports(
   db: Kysely<Database>,
+  viewer: StaffUser,
   center: { id: string; lng: number; lat: number; submittedAt: Date },
   radiusMetres: number,
   days: number,
@@ -240,12 +244,17 @@ export async function findNearbyReports(
   let q = db
     .selectFrom('report')
     .select((eb) => [
-      'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township',
+      'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township', 'township',
       sql<number>`2 * ${sql.lit(EARTH_RADIUS_METRES)} * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
     ]);
   q = latCells.length * lngCells.length <= MAX_GRID_CELLS
     ? q.where(sql<boolean>`${cellOf('lat')} = any(${latCells}::int[])`).where(sql<boolean>`${cellOf('lng')} = any(${lngCells}::int[])`)
     : q.where(sql<boolean>`${cellOf('lat')} between ${latCells[0]!} and ${latCells.at(-1)!}`);
+  // The viewer's scope (NEARBY_SCOPE) is part of the query, so the limit never cuts off what they may see.
+  const scope = NEARBY_SCOPE[viewer.role];
+  if (scope === 'own-township') q = q.where(sql<boolean>`coalesce(assigned_township, township) = ${viewer.township ?? '-'}`);
+  else if (scope === 'closed') q = q.where('status', '=', 'closed');
+  else if (scope === 'none') return [];
   const rows = await q
     .where('id', '!=', center.id)
     .where('lat', '>=', center.lat - dLat)
@@ -267,5 +276,6 @@ export async function findNearbyReports(
       submittedAt: new Date(r.submitted_at),
       duplicateOf: r.duplicate_of,
       assignedTownship: r.assigned_township,
+      canOpen: canViewReport(viewer, r),
     }));
 }
