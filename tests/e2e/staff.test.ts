@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/cli/build.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
@@ -126,6 +127,49 @@ async function insertReport(status: string, assignedTownship: string | null): Pr
   await db.insertInto('report_event').values({ report_id: id, state: 'submitted' }).execute();
   return id;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The audit log as the admin reads it
+
+describe('the audit log as the admin reads it', () => {
+  it('names every action in Chinese, offers each in the filter, and shows each change field by field in words', async () => {
+    const admin = await db.selectFrom('staff_user').select(['id', 'login', 'role']).where('login', '=', 'admin').executeTakeFirstOrThrow();
+    const ledger = await db.selectFrom('staff_user').select(['id', 'login', 'role']).where('login', '=', 'ledger').executeTakeFirstOrThrow();
+    const row = (actor: typeof admin, action: string, target: string, before: unknown, after: unknown, reason: string | null = null) => ({
+      actor_id: actor.id, actor_login: actor.login, actor_role: actor.role, action, target, reason,
+      before: before === null ? null : JSON.stringify(before), after: JSON.stringify(after),
+    });
+    await db.insertInto('audit_log').values([
+      row(admin, 'notice.published', 'notice:900001', { status: 'draft' }, { status: 'published', title: '审计页检查用通报', drafters: ['宣传一', '宣传二'], approver: '审核员甲' }),
+      row(ledger, 'ledger.item_edited', 'ledger:900002', { total_area_mu: '1.20', permanent_basic: false, deadline: null }, { total_area_mu: '1.50', permanent_basic: true, deadline: '2026-12-31' }, '外业复核面积'),
+      row(ledger, 'bulletin.frozen', 'bulletin:900003', null, { as_of: '2026-11-30' }),
+    ]).execute();
+
+    const { context, page, problems } = await signInBrowser('admin', '/staff/audit/');
+    try {
+      const offered = await page.locator('#a-action option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+      expect(offered).toEqual(expect.arrayContaining(Object.keys(AUDIT_ACTIONS)));
+      expect(offered).toHaveLength(Object.keys(AUDIT_ACTIONS).length);
+
+      for (const action of await page.locator('tbody tr td:nth-child(3)').allInnerTexts()) expect(action).toMatch(/^[\u4e00-\u9fff（）]+$/);
+      for (const changes of await page.locator('tbody tr td:nth-child(6)').allInnerTexts()) expect(changes).not.toMatch(/[{}]|\b[a-z]+\.[a-z_]+\b/);
+      const edited = await page.locator('tbody tr', { hasText: '台账图斑 #900002' }).innerText();
+      for (const words of ['修改台账图斑', '台账管理员', '外业复核面积', '总面积（亩）：1.20 → 1.50', '永久基本农田：否 → 是', '整改期限：（空） → 2026-12-31']) expect(edited).toContain(words);
+      const published = await page.locator('tbody tr', { hasText: '案例通报 #900001' }).innerText();
+      for (const words of ['审核发布通报', '状态：草稿 → 已发布', '起草或修改人：宣传一、宣传二', '审核人：审核员甲']) expect(published).toContain(words);
+      expect(await page.locator('tbody tr', { hasText: '月报 #900003' }).innerText()).toContain('数据截至：2026-11-30');
+
+      await page.selectOption('#a-action', 'ledger.item_edited');
+      await Promise.all([page.waitForURL(/action=ledger\.item_edited/), page.click('form.filters button[type=submit]')]);
+      expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('tbody').innerText()).not.toContain('审核发布通报');
+      await axeClean(page, 'the audit log');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
 
 // ---------------------------------------------------------------------------------------------
 // One report from filing to the public reply

@@ -11,7 +11,7 @@ const id = z.string().regex(BIGINT_ID).optional().catch(undefined);
  * the login name, a forged cursor) is dropped rather than refused: the page still answers, with
  * that filter off, and the form shows what is actually applied.
  */
-export function parseAuditFilter(params: URLSearchParams, actions: Readonly<Record<string, string>>): AuditFilter {
+export function parseAuditFilter(params: URLSearchParams, actions: Readonly<Record<string, unknown>>): AuditFilter {
   const get = (k: string) => params.get(k) ?? undefined;
   const action = get('action');
   return {
