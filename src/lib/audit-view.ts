@@ -93,6 +93,7 @@ export const AUDIT_FIELDS: Readonly<Record<string, { label: string; format: Form
   approver: { label: '审核人', format: 'text' },
   category: { label: '撤回原因类别', format: 'withdraw' },
   file: { label: '文件', format: 'text' },
+  read: { label: '读取行数', format: 'count' },
   added: { label: '新增', format: 'count' },
   unchanged: { label: '不变', format: 'count' },
   errors: { label: '错误', format: 'count' },

@@ -592,6 +592,29 @@ export function planLedgerImport(rows: readonly LedgerImportRow[], existing: Rea
   return plan;
 }
 
+/**
+ * What an import did, or will do, to every row it read: each row counts once, as added, changed,
+ * unchanged or in error (a row with several problems is one row in error), so the four add up to
+ * the rows read, on a first import and on a re-import of the same file alike.
+ */
+export interface ImportCounts {
+  read: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  errors: number;
+}
+
+export function countImport(read: number, errors: readonly RowError[], plan: ImportPlan | null): ImportCounts {
+  const errorRows = new Set(errors.map((e) => e.line)).size;
+  return { read, added: plan?.added.length ?? 0, changed: plan?.changed.length ?? 0, unchanged: plan?.unchanged.length ?? 0, errors: errorRows };
+}
+
+/** The one sentence the preview, the result and the audit log use. */
+export function importSummaryText(c: ImportCounts): string {
+  return `读取 ${c.read} 行：新增 ${c.added}，更新 ${c.changed}，不变 ${c.unchanged}，错误 ${c.errors}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Template
 

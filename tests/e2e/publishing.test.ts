@@ -51,12 +51,26 @@ describe('ledger import from XLSX', () => {
       await page.setInputFiles('#ledger-file', file);
       await Promise.all([page.waitForURL(/\/staff\/ledger\/imports\/\d+\//), page.locator('#ledger-file').locator('xpath=ancestor::form').locator('button').click()]);
       const preview = await page.locator('main').innerText();
-      expect(preview).toContain('新增 1 个，更新 1 个');
+      expect(preview).toContain('将会：读取 2 行：新增 1，更新 1，不变 0，错误 0');
       expect(preview).toContain('E2E-NEW-001');
       await expectNoAxeViolations(page);
       expect(await db.selectFrom('ledger_item').select('id').where('external_id', '=', 'E2E-NEW-001').executeTakeFirst()).toBeUndefined();
       await Promise.all([page.waitForURL(/done=confirmed/), page.click('button:has-text("确认导入")')]);
-      expect(await page.locator('main').innerText()).toContain('已导入：新增 1，更新 1');
+      const result = await page.locator('main').innerText();
+      expect(result).toContain('读取 2 行：新增 1，更新 1，不变 0，错误 0');
+      // The result is what the import did, not a fresh comparison with the ledger it changed.
+      expect(result).not.toContain('将会');
+      expect(result).not.toContain('不变 2');
+
+      // The same file again: every row read is unchanged, and the page says which import it repeats.
+      await page.goto(`${baseUrl}/staff/ledger/`);
+      await page.setInputFiles('#ledger-file', file);
+      await Promise.all([page.waitForURL(/\/staff\/ledger\/imports\/\d+\//), page.locator('#ledger-file').locator('xpath=ancestor::form').locator('button').click()]);
+      const again = await page.locator('main').innerText();
+      expect(again).toContain('将会：读取 2 行：新增 0，更新 0，不变 2，错误 0');
+      expect(again).toContain('完全相同');
+      await Promise.all([page.waitForURL(/done=confirmed/), page.click('button:has-text("确认导入")')]);
+      expect(await page.locator('main').innerText()).toContain('读取 2 行：新增 0，更新 0，不变 2，错误 0');
     } finally {
       await close();
     }

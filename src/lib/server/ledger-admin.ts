@@ -11,7 +11,7 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { purgePublicPages } from './page-cache.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
-import { readLedgerFile, validateLedgerRecords, planLedgerImport, LedgerFileError, type ExistingItem, type ImportPlan, type RowError } from '../ledger-import.ts';
+import { readLedgerFile, validateLedgerRecords, planLedgerImport, countImport, LedgerFileError, type ExistingItem, type ImportCounts, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
 import { areaProblem, parseMu } from '../mu.ts';
 import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
@@ -46,14 +46,19 @@ export interface ItemsPreview {
   fileError: string | null;
   errors: RowError[];
   plan: ImportPlan | null;
+  counts: ImportCounts;
 }
 
 export interface GeometryPreview {
   kind: 'geometry';
   fileError: string | null;
   result: GeometryFileResult;
+  /** Patches in the ledger whose outline the file changes. */
   matched: string[];
+  /** Patches in the ledger whose outline the file repeats exactly. */
+  same: string[];
   unmatched: string[];
+  counts: ImportCounts;
 }
 
 async function computeItemsPreview(db: Kysely<Database>, bytes: Uint8Array, fileName: string): Promise<ItemsPreview> {
@@ -62,9 +67,10 @@ async function computeItemsPreview(db: Kysely<Database>, bytes: Uint8Array, file
     const batches = await db.selectFrom('batch').select(['code', 'name']).execute();
     const { rows, errors } = validateLedgerRecords(file.records, { batches, townships: jurisdiction.townships });
     const ctx = { batches, townships: jurisdiction.townships };
-    return { kind: 'items', fileError: null, errors, plan: planLedgerImport(rows, await existingItems(db), ctx) };
+    const plan = planLedgerImport(rows, await existingItems(db), ctx);
+    return { kind: 'items', fileError: null, errors, plan, counts: countImport(file.records.length, errors, plan) };
   } catch (err) {
-    if (err instanceof LedgerFileError) return { kind: 'items', fileError: err.message, errors: [], plan: null };
+    if (err instanceof LedgerFileError) return { kind: 'items', fileError: err.message, errors: [], plan: null, counts: countImport(0, [], null) };
     throw err;
   }
 }
@@ -72,8 +78,15 @@ async function computeItemsPreview(db: Kysely<Database>, bytes: Uint8Array, file
 async function computeGeometryPreview(db: Kysely<Database>, bytes: Uint8Array): Promise<GeometryPreview> {
   const result = parseGeometryFile(new TextDecoder('utf-8').decode(bytes));
   const ids = result.features.map((f) => f.externalId);
-  const known = ids.length ? new Set((await db.selectFrom('ledger_item').select('external_id').where('external_id', 'in', ids).execute()).map((r) => r.external_id)) : new Set<string>();
-  return { kind: 'geometry', fileError: null, result, matched: ids.filter((i) => known.has(i)), unmatched: ids.filter((i) => !known.has(i)) };
+  const outline = (g: unknown) => JSON.stringify(g && typeof g === 'object' ? [(g as { type?: unknown }).type, (g as { coordinates?: unknown }).coordinates] : null);
+  const stored = new Map(ids.length ? (await db.selectFrom('ledger_item').select(['external_id', 'geometry']).where('external_id', 'in', ids).execute()).map((r) => [r.external_id, outline(r.geometry)]) : []);
+  const same = result.features.filter((f) => stored.get(f.externalId) === outline(f.geometry)).map((f) => f.externalId);
+  const matched = ids.filter((i) => stored.has(i) && !same.includes(i));
+  const unmatched = ids.filter((i) => !stored.has(i));
+  // Each feature read counts once: changed, unchanged, or in error (broken, or no such patch).
+  const broken = new Set(result.errors.map((e) => e.index)).size;
+  const counts: ImportCounts = { read: ids.length + broken, added: 0, changed: matched.length, unchanged: same.length, errors: broken + unmatched.length };
+  return { kind: 'geometry', fileError: null, result, matched, same, unmatched, counts };
 }
 
 /** Stores the uploaded file for preview; nothing in the ledger changes yet. */
@@ -104,14 +117,27 @@ export async function loadImport(db: Kysely<Database>, user: StaffUser, importId
   return { ...row, preview };
 }
 
+/** An earlier confirmed import of exactly the same file (same SHA-256), if any. */
+export async function findConfirmedTwin(db: Kysely<Database>, importId: string, sha256: string): Promise<{ id: string; confirmedAt: Date } | null> {
+  const row = await db
+    .selectFrom('ledger_import')
+    .select(['id', 'confirmed_at'])
+    .where('file_sha256', '=', sha256)
+    .where('status', '=', 'confirmed')
+    .where('id', '!=', importId)
+    .orderBy('confirmed_at', 'desc')
+    .executeTakeFirst();
+  return row?.confirmed_at ? { id: row.id, confirmedAt: new Date(row.confirmed_at) } : null;
+}
+
 /** Applies a previewed file in one transaction: every row or none. */
-export async function confirmImport(db: Kysely<Database>, user: StaffUser, importId: string): Promise<{ added: number; changed: number; unchanged: number }> {
+export async function confirmImport(db: Kysely<Database>, user: StaffUser, importId: string): Promise<ImportCounts> {
   requireLedgerKeeper(user);
   const summary = await db.transaction().execute(async (trx) => {
     const imp = await trx.selectFrom('ledger_import').selectAll().where('id', '=', importId).forUpdate().executeTakeFirst();
     if (!imp) throw new ReportNotFoundError();
     if (imp.status !== 'preview') throw new WorkflowInputError(['这个文件已经处理过了']);
-    let counts: { added: number; changed: number; unchanged: number };
+    let counts: ImportCounts;
     if (imp.kind === 'items') {
       const preview = await computeItemsPreview(trx, imp.file_bytes, imp.file_name);
       if (preview.fileError || preview.errors.length || !preview.plan) throw new WorkflowInputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
@@ -124,7 +150,7 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
         };
         await trx.insertInto('ledger_item').values(values).onConflict((oc) => oc.column('external_id').doUpdateSet({ ...values, external_id: undefined })).execute();
       }
-      counts = { added: preview.plan.added.length, changed: preview.plan.changed.length, unchanged: preview.plan.unchanged.length };
+      counts = preview.counts;
     } else {
       const preview = await computeGeometryPreview(trx, imp.file_bytes);
       if (preview.result.errors.length) throw new WorkflowInputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
@@ -135,7 +161,7 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
           .where('external_id', '=', f.externalId)
           .execute();
       }
-      counts = { added: 0, changed: preview.matched.length, unchanged: preview.unmatched.length };
+      counts = preview.counts;
     }
     await trx.updateTable('ledger_import').set({ status: 'confirmed', confirmed_at: new Date(), summary: JSON.stringify(counts) }).where('id', '=', importId).execute();
     await recordAudit(trx, user, { action: imp.kind === 'items' ? 'ledger.import' : 'ledger.import_geometry', target: `import:${importId}`, after: { file: imp.file_name, sha256: imp.file_sha256, ...counts } });
