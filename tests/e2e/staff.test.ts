@@ -9,6 +9,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/cli/build.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
+import { calendarStatus } from '../../src/lib/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
@@ -127,6 +128,25 @@ async function insertReport(status: string, assignedTownship: string | null): Pr
   await db.insertInto('report_event').values({ report_id: id, state: 'submitted' }).execute();
   return id;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The holiday calendar
+
+describe('the holiday calendar warning', () => {
+  it('tells monitoring (/api/health) and staff (the queue page) the same thing about the calendar', async () => {
+    const expected = calendarStatus(chinaToday());
+    const health = await (await fetch(`${baseUrl}/api/health`)).json();
+    expect(health.calendar).toEqual({ state: expected.state, lastYear: expected.lastYear, ...(expected.message ? { warning: expected.message } : {}) });
+    const { context, page } = await signInBrowser('moderator', '/staff/');
+    try {
+      const warning = page.locator('#calendar-warning');
+      if (expected.message) expect(await warning.innerText()).toContain(expected.message);
+      else expect(await warning.count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
 
 // ---------------------------------------------------------------------------------------------
 // The audit log as the admin reads it
