@@ -2,7 +2,7 @@
  * Generates a demo ledger whose per-township counts and areas add up exactly to the official
  * figures. Deterministic (seeded), so every fresh install shows the same demo.
  */
-import { parseMu, formatMuFixed } from '../../src/lib/mu.ts';
+import { parseMu, formatMu } from '../../src/lib/mu.ts';
 import type { ProblemClass, Measure } from '../../src/lib/taxonomy.ts';
 import type { BatchFigures, TownshipFigures } from './jishan-figures.ts';
 
@@ -113,8 +113,8 @@ export function generateTownshipItems(
       externalId: `${prefix}-${String(order[i]! + 1).padStart(3, '0')}`,
       township: figures.township,
       village: pick(villages, rng),
-      totalAreaMu: formatMuFixed(farm + extra[i]!),
-      farmlandAreaMu: formatMuFixed(farm),
+      totalAreaMu: formatMu(farm + extra[i]!),
+      farmlandAreaMu: formatMu(farm),
       permanentBasic: farm > 0 && rng() < 0.3,
       problemClass,
       measure: MEASURE_FOR[problemClass] ?? 'approve',

@@ -6,6 +6,7 @@
  */
 import { findTownship } from '../config/jurisdiction.ts';
 import { maskContacts } from './contact-masking.ts';
+import { formatDate, formatDateTime } from './format.ts';
 import { STAFF_ROLE_LABELS } from './server/staff-access.ts';
 import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from './taxonomy.ts';
 import { STATE_LABELS, TRANSITIONS, isReportState, type StaffRole, type WorkflowAction } from './workflow.ts';
@@ -159,7 +160,8 @@ export function auditValue(field: string, value: unknown): string {
     case 'bool':
       return value === true || value === 'true' ? '是' : value === false || value === 'false' ? '否' : String(value);
     case 'date':
-      return String(value).slice(0, 10);
+      if (/^\d{4}-\d{2}-\d{2}T/.test(String(value))) return formatDateTime(String(value));
+      return /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? formatDate(String(value)) : String(value);
     case 'class':
       return labelOf(PROBLEM_CLASSES, String(value));
     case 'outcome':

@@ -17,8 +17,9 @@
  */
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { formatMu, formatMuFixed, MAX_AREA_MU, parseMu } from './mu.ts';
+import { formatMu, MAX_AREA_MU, parseMu } from './mu.ts';
 import { MEASURES, PROBLEM_CLASSES, labelOf } from './taxonomy.ts';
+import { formatDate } from './format.ts';
 
 export type LedgerField =
   | 'externalId'
@@ -524,8 +525,8 @@ export function validateLedgerRecords(
       batchCode: batch!.code,
       township: township!.code,
       village,
-      totalAreaMu: formatMuFixed(total!),
-      farmlandAreaMu: formatMuFixed(farmland!),
+      totalAreaMu: formatMu(total!),
+      farmlandAreaMu: formatMu(farmland!),
       permanentBasic: permanentBasic!,
       problemClass: problemClass!.code,
       measure: measure ? measure.code : null,
@@ -585,7 +586,7 @@ export function planLedgerImport(rows: readonly LedgerImportRow[], existing: Rea
     if (old.permanentBasic !== row.permanentBasic) note('permanentBasic', old.permanentBasic ? '是' : '否', row.permanentBasic ? '是' : '否');
     if (old.problemClass !== row.problemClass) note('problemClass', labelOf(PROBLEM_CLASSES, old.problemClass), labelOf(PROBLEM_CLASSES, row.problemClass));
     if ((old.measure ?? null) !== row.measure) note('measure', old.measure ? labelOf(MEASURES, old.measure) : '', row.measure ? labelOf(MEASURES, row.measure) : '');
-    if ((old.deadline ?? null) !== row.deadline) note('deadline', old.deadline ?? '', row.deadline ?? '');
+    if ((old.deadline ?? null) !== row.deadline) note('deadline', old.deadline ? formatDate(old.deadline) : '', row.deadline ? formatDate(row.deadline) : '');
     if (changes.length > 0) plan.changed.push({ row, changes });
     else plan.unchanged.push(row);
   }

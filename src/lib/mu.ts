@@ -14,18 +14,12 @@ export function parseMu(value: string | number): number {
   return m[1] && hundredths !== 0 ? -hundredths : hundredths;
 }
 
-/** 14131 → '141.31', 2250 → '22.5', 0 → '0': the way the county documents print areas. */
+/**
+ * 14131 → '141.31', 2250 → '22.50', 0 → '0.00': always two decimals, on pages and in files alike,
+ * so that columns line up and a reader never wonders whether '22.5' lost a digit.
+ */
 export function formatMu(hundredths: number): string {
   if (!Number.isInteger(hundredths)) throw new RangeError(`亩数必须是整数个 0.01 亩：${hundredths}`);
-  const sign = hundredths < 0 ? '-' : '';
-  const abs = Math.abs(hundredths);
-  const whole = Math.trunc(abs / 100);
-  const frac = String(abs % 100).padStart(2, '0').replace(/0+$/, '');
-  return frac ? `${sign}${whole}.${frac}` : `${sign}${whole}`;
-}
-
-/** Always two decimals, for machine-readable downloads ('22.50'). */
-export function formatMuFixed(hundredths: number): string {
   const sign = hundredths < 0 ? '-' : '';
   const abs = Math.abs(hundredths);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;

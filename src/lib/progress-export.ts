@@ -1,7 +1,7 @@
 /** The progress report as flat rows for CSV and JSON downloads (same numbers as the page). */
 import type { ProgressReport } from './server/progress-report.ts';
-import { formatMuFixed } from './mu.ts';
-import { formatRate } from './progress.ts';
+import { formatMu } from './mu.ts';
+import { formatPercent, formatRate } from './progress.ts';
 
 export const PROGRESS_COLUMNS = [
   ['batch', '批次'],
@@ -27,23 +27,23 @@ export function flattenProgress(report: ProgressReport): ProgressRow[] {
         batch: b.batch.name,
         township: name,
         items: counts.items,
-        total_area_mu: formatMuFixed(counts.totalMu),
+        total_area_mu: formatMu(counts.totalMu),
         farmland_items: counts.farmlandItems,
-        farmland_area_mu: formatMuFixed(counts.farmlandMu),
+        farmland_area_mu: formatMu(counts.farmlandMu),
         claimed_rectified: counts.claimed,
         verified_rectified: counts.verified,
         verified_rate: formatRate(counts.verified, counts.items),
         current_target_date: target.current?.dueDate ?? null,
-        current_target_percent: target.current?.ratePercent ?? null,
+        current_target_percent: target.current ? formatPercent(target.current.ratePercent) : null,
         behind_target: target.behind,
       }),
     ),
   );
 }
 
-/** One quoted CSV cell; text a spreadsheet would run as a formula is neutralised. */
+/** One quoted CSV cell: 是/否 for yes and no; text a spreadsheet would run as a formula is neutralised. */
 export function csvCell(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
+  const text = value === null ? '' : typeof value === 'boolean' ? (value ? '是' : '否') : String(value);
   // Quote always; neutralise spreadsheet formulas in text cells.
   const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
   return `"${safe.replaceAll('"', '""')}"`;

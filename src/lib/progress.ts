@@ -55,6 +55,12 @@ export function meetsRate(done: number, items: number, percent: number): boolean
 }
 
 /** '77.1%'; '—' for a batch with no items. One decimal, rounded half up. */
+/** A percentage as pages and files show rates: one decimal (100 → '100.0%', 66.66 → '66.7%'). */
+export function formatPercent(percent: number): string {
+  const tenths = Math.round(percent * 10);
+  return `${Math.trunc(tenths / 10)}.${Math.abs(tenths % 10)}%`;
+}
+
 export function formatRate(done: number, items: number): string {
   if (items === 0) return '—';
   const tenths = Math.floor((done * 2000 + items) / (2 * items)); // round(done*1000/items)

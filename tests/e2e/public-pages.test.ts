@@ -151,3 +151,63 @@ describe('public pages over HTTP', () => {
     }
   });
 });
+
+describe('numbers and dates, on pages and in files', () => {
+  /** Texts the site itself formats (tables, figures, facts), not what staff or documents wrote. */
+  const FORMATTED = 'td.num, .stat dd, dl.meta dd, time, svg text, svg desc, main p strong, .target';
+
+  it('shows 亩 with two decimals, rates with one decimal and dates as YYYY年M月D日 on every page with figures', async () => {
+    const firstCase = (await (await fetch(`${baseUrl}/cases/`)).text()).match(/href="(\/cases\/\d+\/)"/)?.[1];
+    const firstBulletin = (await (await fetch(`${baseUrl}/progress/bulletins/`)).text()).match(/href="(\/progress\/bulletins\/\d+\/)"/)?.[1];
+    const paths = ['/', '/progress/', '/cases/', '/open-data/', firstCase, firstBulletin].filter((p): p is string => Boolean(p));
+    expect(paths.length).toBe(6);
+    for (const path of paths) {
+      const { page, close } = await openPage(browser(), path);
+      try {
+        const texts = await page.locator(FORMATTED).allTextContents();
+        const body = await page.locator('main').innerText();
+        for (const text of texts) {
+          for (const m of text.matchAll(/(\d[\d.,]*)\s*亩/g)) expect(m[1], `${path}: ${text}`).toMatch(/^\d+\.\d{2}$/);
+          for (const m of text.matchAll(/(\d[\d.]*)%/g)) expect(m[1], `${path}: ${text}`).toMatch(/^\d+\.\d$/);
+          expect(text, path).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+        }
+        // Table columns in 亩 hold two decimals in every cell.
+        const muColumns = await page.locator('table').evaluateAll((tables) =>
+          tables.flatMap((t) => {
+            const heads = [...t.querySelectorAll('thead th')].map((th) => th.textContent ?? '');
+            return [...t.querySelectorAll('tbody tr, tfoot tr')].flatMap((tr) => [...tr.children].filter((_, i) => /亩/.test(heads[i] ?? '')).map((c) => c.textContent?.trim() ?? ''));
+          }),
+        );
+        for (const cell of muColumns) expect(cell, path).toMatch(/^\d+\.\d{2}$/);
+        expect(body.length, path).toBeGreaterThan(0);
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  it('writes 亩 with two decimals, rates with one, dates as YYYY-MM-DD and yes/no as 是/否 in the CSV files', async () => {
+    for (const path of ['/progress/data.csv', '/open-data/bulletins.csv', '/open-data/notices.csv']) {
+      const csv = await (await fetch(`${baseUrl}${path}`)).text();
+      const [header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+      const names = header!.split(',').map((h) => h.replaceAll('"', ''));
+      expect(lines.length, path).toBeGreaterThan(0);
+      for (const line of lines) {
+        const cells = [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]!);
+        cells.forEach((cell, i) => {
+          const name = names[i]!;
+          if (cell === '') return;
+          if (/area_mu|面积/.test(name)) expect(cell, `${path} ${name}`).toMatch(/^\d+\.\d{2}$/);
+          if (/rate|percent|销号率|百分比/.test(name)) expect(cell, `${path} ${name}`).toMatch(/^\d+\.\d%$/);
+          if (/date|as_of|published_at|日期/.test(name)) expect(cell, `${path} ${name}`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+          if (/behind|demo|落后|演示/.test(name)) expect(cell, `${path} ${name}`).toMatch(/^[是否]$/);
+        });
+      }
+    }
+  });
+
+  it('documents these formats on the open-data page', async () => {
+    const html = await (await fetch(`${baseUrl}/open-data/`)).text();
+    for (const words of ['保留两位小数', '保留一位小数', 'YYYY-MM-DD', '2026年12月6日', '是/否']) expect(html).toContain(words);
+  });
+});

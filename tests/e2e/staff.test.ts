@@ -174,10 +174,10 @@ describe('the audit log as the admin reads it', () => {
       for (const action of await page.locator('tbody tr td:nth-child(3)').allInnerTexts()) expect(action).toMatch(/^[\u4e00-\u9fff（）]+$/);
       for (const changes of await page.locator('tbody tr td:nth-child(6)').allInnerTexts()) expect(changes).not.toMatch(/[{}]|\b[a-z]+\.[a-z_]+\b/);
       const edited = await page.locator('tbody tr', { hasText: '台账图斑 #900002' }).innerText();
-      for (const words of ['修改台账图斑', '台账管理员', '外业复核面积', '总面积（亩）：1.20 → 1.50', '永久基本农田：否 → 是', '整改期限：（空） → 2026-12-31']) expect(edited).toContain(words);
+      for (const words of ['修改台账图斑', '台账管理员', '外业复核面积', '总面积（亩）：1.20 → 1.50', '永久基本农田：否 → 是', '整改期限：（空） → 2026年12月31日']) expect(edited).toContain(words);
       const published = await page.locator('tbody tr', { hasText: '案例通报 #900001' }).innerText();
       for (const words of ['审核发布通报', '状态：草稿 → 已发布', '起草或修改人：宣传一、宣传二', '审核人：审核员甲']) expect(published).toContain(words);
-      expect(await page.locator('tbody tr', { hasText: '月报 #900003' }).innerText()).toContain('数据截至：2026-11-30');
+      expect(await page.locator('tbody tr', { hasText: '月报 #900003' }).innerText()).toContain('数据截至：2026年11月30日');
 
       await page.selectOption('#a-action', 'ledger.item_edited');
       await Promise.all([page.waitForURL(/action=ledger\.item_edited/), page.click('form.filters button[type=submit]')]);

@@ -29,7 +29,7 @@ describe('progress report from the database', () => {
     await seedDemoData(db);
     const report = await buildProgressReport(db, '2026-11-23');
     expect(report.ranking.map((r) => r.township)).toEqual(['jifeng', 'huayu', 'xishe', 'taiyang', 'zhaidian', 'qinghe', 'caicun']);
-    expect(report.ranking.map((r) => formatMu(r.counts.farmlandMu))).toEqual(['29.88', '19.11', '13.17', '3.97', '1.55', '1.16', '0']);
+    expect(report.ranking.map((r) => formatMu(r.counts.farmlandMu))).toEqual(['29.88', '19.11', '13.17', '3.97', '1.55', '1.16', '0.00']);
   });
 
   it('counts claimed and verified rectification separately and flags townships behind target', async () => {

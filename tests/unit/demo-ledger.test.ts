@@ -13,18 +13,18 @@ describe('demo ledger', () => {
         const mine = items.filter((i) => i.batchCode === batch.code && i.township === t.township);
         const farmland = mine.filter((i) => parseMu(i.farmlandAreaMu) > 0);
         expect(mine).toHaveLength(t.cases);
-        expect(formatMu(mine.reduce((s, i) => s + parseMu(i.totalAreaMu), 0))).toBe(t.areaMu);
+        expect(formatMu(mine.reduce((s, i) => s + parseMu(i.totalAreaMu), 0))).toBe(formatMu(parseMu(t.areaMu)));
         expect(farmland).toHaveLength(t.farmlandCases);
-        expect(formatMu(farmland.reduce((s, i) => s + parseMu(i.farmlandAreaMu), 0))).toBe(t.farmlandMu);
+        expect(formatMu(farmland.reduce((s, i) => s + parseMu(i.farmlandAreaMu), 0))).toBe(formatMu(parseMu(t.farmlandMu)));
       });
     }
 
     it(`matches the county totals of ${batch.code}`, () => {
       const mine = items.filter((i) => i.batchCode === batch.code);
       expect(mine).toHaveLength(batch.county.cases);
-      expect(formatMu(mine.reduce((s, i) => s + parseMu(i.totalAreaMu), 0))).toBe(batch.county.areaMu);
+      expect(formatMu(mine.reduce((s, i) => s + parseMu(i.totalAreaMu), 0))).toBe(formatMu(parseMu(batch.county.areaMu)));
       expect(mine.filter((i) => parseMu(i.farmlandAreaMu) > 0)).toHaveLength(batch.county.farmlandCases);
-      expect(formatMu(mine.reduce((s, i) => s + parseMu(i.farmlandAreaMu), 0))).toBe(batch.county.farmlandMu);
+      expect(formatMu(mine.reduce((s, i) => s + parseMu(i.farmlandAreaMu), 0))).toBe(formatMu(parseMu(batch.county.farmlandMu)));
     });
   }
 

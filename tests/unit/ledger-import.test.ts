@@ -362,7 +362,7 @@ describe('checking records row by row', () => {
       { line: 2, column: '总面积（亩）', message: '“十二亩”不是数字，面积请只填数字，例如 12.5' },
       { line: 3, column: '总面积（亩）', message: '面积不能是负数（填的是“-1.5”）' },
       { line: 4, column: '总面积（亩）', message: '“12.185”的小数超过两位，面积请精确到 0.01 亩' },
-      { line: 5, column: '耕地面积（亩）', message: '耕地面积 10.01 亩大于总面积 10 亩' },
+      { line: 5, column: '耕地面积（亩）', message: '耕地面积 10.01 亩大于总面积 10.00 亩' },
       { line: 6, column: '总面积（亩）', message: '“12,5”不是数字，面积请只填数字，例如 12.5' },
       { line: 7, column: "总面积（亩）", message: "“12345678901”太大了（一个图斑不超过 1000000 亩），请检查单位是否为亩" },
     ]);
@@ -450,7 +450,7 @@ describe('planning the import against the ledger', () => {
     const plan = planLedgerImport([row(), row({ externalId: 'WP-2', line: 3 }), row({ externalId: 'WP-3', line: 4 })], existing);
     expect(plan.unchanged.map((r) => r.externalId)).toEqual(['WP-1']);
     expect(plan.added.map((r) => r.externalId)).toEqual(['WP-3']);
-    expect(plan.changed).toEqual([{ row: row({ externalId: 'WP-2', line: 3 }), changes: [{ field: '总面积（亩）', from: '12.51', to: '12.5' }] }]);
+    expect(plan.changed).toEqual([{ row: row({ externalId: 'WP-2', line: 3 }), changes: [{ field: '总面积（亩）', from: '12.51', to: '12.50' }] }]);
   });
 
   it('lists every changed field with old and new values as people read them', () => {
@@ -462,11 +462,11 @@ describe('planning the import against the ledger', () => {
       { field: '批次', from: '卫片执法 2018—2021年度', to: '卫片执法 2022年度' },
       { field: '乡镇', from: '稷峰镇', to: '西社镇' },
       { field: '村', from: '（空）', to: '马跑泉村' },
-      { field: '耕地面积（亩）', from: '0', to: '0.3' },
+      { field: '耕地面积（亩）', from: '0.00', to: '0.30' },
       { field: '永久基本农田', from: '是', to: '否' },
       { field: '问题类型', from: '挖湖造景', to: '乱占耕地建房' },
       { field: '整改措施', from: '（空）', to: '拆除复垦' },
-      { field: '整改期限', from: '（空）', to: '2023-11-30' },
+      { field: '整改期限', from: '（空）', to: '2023年11月30日' },
     ]);
   });
 

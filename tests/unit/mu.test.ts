@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMu, formatMuFixed, parseMu } from '../../src/lib/mu.ts';
+import { formatMu, parseMu } from '../../src/lib/mu.ts';
 
 describe('areas in 亩', () => {
   it('parses decimal strings into exact hundredths', () => {
@@ -16,22 +16,18 @@ describe('areas in 亩', () => {
     }
   });
 
-  it('prints areas the way the county documents do, without trailing zeros', () => {
+  it('prints every area with two decimals, on pages and in files alike', () => {
     expect(formatMu(66151)).toBe('661.51');
-    expect(formatMu(2250)).toBe('22.5');
-    expect(formatMu(0)).toBe('0');
-    expect(formatMu(1200)).toBe('12');
+    expect(formatMu(2250)).toBe('22.50');
+    expect(formatMu(0)).toBe('0.00');
+    expect(formatMu(1200)).toBe('12.00');
+    expect(formatMu(7)).toBe('0.07');
     expect(formatMu(-5)).toBe('-0.05');
-  });
-
-  it('prints fixed two decimals for machine-readable files', () => {
-    expect(formatMuFixed(2250)).toBe('22.50');
-    expect(formatMuFixed(7)).toBe('0.07');
   });
 
   it('sums decimals exactly where binary floats would drift', () => {
     const exact = ['0.1', '0.2'].map(parseMu).reduce((a, b) => a + b, 0);
-    expect(formatMu(exact)).toBe('0.3');
+    expect(formatMu(exact)).toBe('0.30');
     expect(0.1 + 0.2).not.toBe(0.3);
   });
 });

@@ -7,7 +7,8 @@ import type { Database } from './database.ts';
 import { findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { formatRate } from '../progress.ts';
-import { formatMuFixed } from '../mu.ts';
+import { formatMu } from '../mu.ts';
+import { isoDateInChina } from '../format.ts';
 import { csvCell } from '../progress-export.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { toPublicNotice } from './notices.ts';
@@ -21,7 +22,7 @@ export interface Dataset {
 export const NOTICE_FIELDS = [
   ['id', '通报编号'], ['title', '标题（当事人已隐去）'], ['township', '乡镇'], ['village', '村'], ['problem_class', '问题类型'],
   ['party', '当事人（已隐去）'], ['total_area_mu', '总面积（亩）'], ['farmland_area_mu', '耕地面积（亩）'], ['outcome', '处理结果'],
-  ['steps', '查处步骤（日期 措施；…）'], ['accountability', '责任追究'], ['published_at', '发布时间'], ['demo', '是否演示数据'],
+  ['steps', '查处步骤（日期 措施；…）'], ['accountability', '责任追究'], ['published_at', '发布日期'], ['demo', '是否演示数据'],
 ] as const;
 
 export async function noticesDataset(db: Kysely<Database>): Promise<Dataset> {
@@ -37,7 +38,7 @@ export async function noticesDataset(db: Kysely<Database>): Promise<Dataset> {
         id: r.id, title: n.title, township: findTownship(r.township)?.name ?? r.township, village: r.village, problem_class: labelOf(PROBLEM_CLASSES, r.problem_class),
         party: n.party, total_area_mu: r.total_area_mu, farmland_area_mu: r.farmland_area_mu, outcome: labelOf(OUTCOMES, r.outcome),
         steps: n.steps.map((s) => `${s.date} ${s.action}`).join('；'), accountability: n.accountability,
-        published_at: r.published_at ? new Date(r.published_at).toISOString() : null, demo: r.is_demo,
+        published_at: r.published_at ? isoDateInChina(new Date(r.published_at)) : null, demo: r.is_demo,
       };
     }),
   };
@@ -57,8 +58,8 @@ export async function bulletinsDataset(db: Kysely<Database>): Promise<Dataset> {
     rows: rows.flatMap((b) =>
       (b.snapshot as BulletinSnapshot).batches.flatMap((batch) =>
         batch.rows.map((r) => ({
-          bulletin_id: b.id, as_of: b.as_of, batch: batch.name, township: r.townshipName, items: r.counts.items, total_area_mu: formatMuFixed(r.counts.totalMu),
-          farmland_items: r.counts.farmlandItems, farmland_area_mu: formatMuFixed(r.counts.farmlandMu), claimed_rectified: r.counts.claimed,
+          bulletin_id: b.id, as_of: b.as_of, batch: batch.name, township: r.townshipName, items: r.counts.items, total_area_mu: formatMu(r.counts.totalMu),
+          farmland_items: r.counts.farmlandItems, farmland_area_mu: formatMu(r.counts.farmlandMu), claimed_rectified: r.counts.claimed,
           verified_rectified: r.counts.verified, verified_rate: formatRate(r.counts.verified, r.counts.items), behind_target: r.behind, demo: b.is_demo,
         })),
       ),
