@@ -130,6 +130,69 @@ async function insertReport(status: string, assignedTownship: string | null): Pr
 }
 
 // ---------------------------------------------------------------------------------------------
+// Tables on a phone and on a desktop
+
+/** Per table cell with two or more characters: its text and how many characters each of its lines holds. */
+async function measureCells(page: Page): Promise<Array<{ text: string; perLine: number[] }>> {
+  return page.locator('main table td, main table th').evaluateAll((cells) =>
+    cells.flatMap((cell) => {
+      const boxes: Array<{ top: number; height: number }> = [];
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          if (/\s/.test(text[i]!)) continue;
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0 && rect.height === 0) continue;
+          boxes.push({ top: rect.top, height: rect.height });
+        }
+      }
+      // Characters whose boxes overlap vertically sit on one line (a smaller tag on the line included).
+      boxes.sort((a, b) => a.top - b.top);
+      const perLine: number[] = [];
+      let lineBottom = -Infinity;
+      for (const b of boxes) {
+        if (b.top >= lineBottom - 2) {
+          perLine.push(0);
+          lineBottom = b.top + b.height;
+        }
+        perLine[perLine.length - 1]!++;
+        lineBottom = Math.max(lineBottom, b.top + b.height);
+      }
+      const text = (cell.textContent ?? '').trim();
+      return perLine.reduce((a, b) => a + b, 0) >= 2 ? [{ text, perLine }] : [];
+    }),
+  );
+}
+
+describe('tables on a phone and on a desktop', () => {
+  const pages: Array<[Login, string]> = [['moderator', '/staff/'], ['township-xishe', '/staff/'], ['ledger', '/staff/ledger/'], ['admin', '/staff/audit/'], ['admin', '/staff/users/'], ['publicity', '/staff/notices/'], ['moderator', '/progress/']];
+  for (const width of [360, 1280]) {
+    it(`keeps every table readable at ${width} px: no cell one character per line, no sideways page scroll`, async () => {
+      for (const [login, path] of pages) {
+        const { context, page } = await signInBrowser(login, path.startsWith('/staff/') ? path : '/staff/');
+        try {
+          await page.setViewportSize({ width, height: 800 });
+          await page.goto(`${baseUrl}${path}`);
+          const cells = await measureCells(page);
+          expect(cells.length, path).toBeGreaterThan(0);
+          // No line of a cell holds a lone character (a date or a township name broken up).
+          const cramped = cells.filter((c) => c.perLine.some((n) => n === 1));
+          expect(cramped, `${login} ${path} at ${width} px`).toEqual([]);
+          const scroll = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth }));
+          expect(scroll.page, `${login} ${path} at ${width} px`).toBeLessThanOrEqual(scroll.view);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // The holiday calendar
 
 describe('the holiday calendar warning', () => {
