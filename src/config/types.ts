@@ -14,6 +14,11 @@ export interface Township {
   readonly name: string;
   /** Approximate seat of the township government, WGS-84. */
   readonly lngLat: LngLat;
+  /**
+   * The township's outline (WGS-84), where the county supplies one: the report map then picks the
+   * township a pin falls in rather than the nearest seat.
+   */
+  readonly boundary?: readonly LngLat[];
   readonly villages: readonly Village[];
 }
 

@@ -5,22 +5,19 @@
  * a draft kept in this browser, and a submit with upload progress that never double-posts.
  */
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
-import iconUrl from 'leaflet/dist/images/marker-icon.png?url';
-import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png?url';
-import shadowUrl from 'leaflet/dist/images/marker-shadow.png?url';
 import type { LngLat } from '../config/types.ts';
-import { detectGcj02Offset, distanceMetres, pointInPolygon } from '../lib/geo.ts';
+import { detectGcj02Offset, pointInPolygon } from '../lib/geo.ts';
+import { locatePoint, type LocatableTownship } from '../lib/locate.ts';
 import { buildFormErrors, FORM_EXPIRED_MESSAGE } from '../lib/report-form-view.ts';
+import { createBaseMap, markerIcon, type BaseMapConfig } from './staff-map.ts';
 
-interface MapConfig {
-  center: LngLat;
-  zoom: number;
-  boundary: LngLat[];
+interface MapConfig extends BaseMapConfig {
   approximate: boolean;
-  tiles: { urlTemplates: string[]; subdomains?: string; attribution: string; maxZoom: number };
-  townships: Array<{ code: string; name: string; lngLat: LngLat }>;
+  townships: LocatableTownship[];
 }
+
+/** The zoom at which a pin from the phone's position or a photo shows its surroundings. */
+const CLOSE_ZOOM = 15;
 
 const DRAFT_KEY = 'gengdi-report-draft';
 const DRAFT_FIELDS = ['problem_class', 'township', 'village', 'place', 'lat', 'lng', 'coord_system', 'seen_on', 'description', 'name', 'phone'];
@@ -44,8 +41,9 @@ export function enhanceReportForm(): void {
   filterVillages(township, village);
   township.addEventListener('change', () => filterVillages(township, village));
 
-  let setPin: (p: LngLat, from: 'map' | 'manual') => void = () => {};
-  if (mapEl && config) setPin = setUpMap(mapEl, config, form, { lat, lng, township, village, source });
+  let pins: MapPins = { place: () => {}, showPhoto: () => {} };
+  if (mapEl && config) pins = setUpMap(mapEl, config, form, { lat, lng, township, village, source });
+  const setPin = pins.place;
 
   const coordSystem = () => form.querySelector<HTMLInputElement>('[data-coord-system]:checked')?.value ?? 'wgs84';
   const typedPoint = (): LngLat | null => {
@@ -79,10 +77,14 @@ export function enhanceReportForm(): void {
   setUpPhotoLocation(form, (p) => {
     photoPoint = p;
     checkGcj();
-    if (typedPoint() || !config || !pointInPolygon(p, config.boundary)) return;
+    if (!config || !pointInPolygon(p, config.boundary)) return;
+    const here = typedPoint();
+    if (here && here[0] === p[0] && here[1] === p[1]) return;
+    // Shown on the map and offered, never taken without asking: the photo may be of another day.
+    pins.showPhoto(p);
     const status = form.querySelector<HTMLElement>('[data-locate-status]')!;
-    status.replaceChildren('照片里带有拍摄位置。', button('用照片的拍摄位置', () => {
-      setPin(p, 'map');
+    status.replaceChildren('照片带有位置，使用它？', button('使用照片的位置', () => {
+      setPin(p, 'photo');
       status.textContent = '已使用照片的拍摄位置，请在地图上核对。';
     }));
   });
@@ -120,26 +122,30 @@ interface LocationFields {
   source: HTMLInputElement;
 }
 
-function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: LocationFields) {
+/** Where a pin comes from: a tap or drag on the map, the phone's position, a photo, or typed coordinates. */
+type PinSource = 'map' | 'device' | 'photo' | 'manual';
+
+interface MapPins {
+  place: (p: LngLat, from: PinSource) => void;
+  /** Marks where a chosen photo was taken, without moving the pin. */
+  showPhoto: (p: LngLat) => void;
+}
+
+function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: LocationFields): MapPins {
   const toLatLng = ([x, y]: LngLat) => L.latLng(y, x);
-  const map = L.map(el, { center: toLatLng(config.center), zoom: config.zoom, attributionControl: true });
-  for (const url of config.tiles.urlTemplates) {
-    L.tileLayer(url, { maxZoom: config.tiles.maxZoom, subdomains: config.tiles.subdomains ?? 'abc', attribution: config.tiles.attribution }).addTo(map);
-  }
-  // Drawn as vectors, so the map stays useful when no tile server can be reached.
-  L.polygon(config.boundary.map(toLatLng), { color: '#0f3d24', weight: 3, fill: false }).addTo(map);
+  const map = createBaseMap(el, config);
   for (const t of config.townships) {
     L.circleMarker(toLatLng(t.lngLat), { radius: 5, color: '#1a5c37', fillOpacity: 0.8 })
       .bindTooltip(t.name, { permanent: true, direction: 'right', className: 'township-label' })
       .addTo(map);
   }
-  const icon = L.icon({ iconUrl, iconRetinaUrl, shadowUrl, iconSize: [25, 41], iconAnchor: [12, 41], shadowSize: [41, 41] });
   let marker: L.Marker | null = null;
+  let photoMarker: L.CircleMarker | null = null;
   const status = form.querySelector<HTMLElement>('[data-locate-status]')!;
 
-  const place = (p: LngLat, from: 'map' | 'manual') => {
+  const place = (p: LngLat, from: PinSource) => {
     if (!marker) {
-      marker = L.marker(toLatLng(p), { draggable: true, icon, keyboard: true, title: '举报位置（可拖动）', alt: '举报位置' }).addTo(map);
+      marker = L.marker(toLatLng(p), { draggable: true, icon: markerIcon, keyboard: true, title: '举报位置（可拖动）', alt: '举报位置' }).addTo(map);
       marker.on('dragend', () => {
         const ll = marker!.getLatLng();
         place([ll.lng, ll.lat], 'map');
@@ -147,8 +153,11 @@ function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: 
     } else {
       marker.setLatLng(toLatLng(p));
     }
-    map.panTo(toLatLng(p));
-    if (from === 'map') {
+    // One move that ends with the pin in view: a pan followed by a zoom about the old centre
+    // could leave it off the map. A position from the phone or a photo is shown close up.
+    const zoom = from === 'device' || from === 'photo' ? Math.max(map.getZoom(), CLOSE_ZOOM) : map.getZoom();
+    map.setView(toLatLng(p), zoom);
+    if (from !== 'manual') {
       f.lat.value = p[1].toFixed(6);
       f.lng.value = p[0].toFixed(6);
       form.querySelector<HTMLInputElement>('#coord_system-wgs84')!.checked = true;
@@ -159,12 +168,23 @@ function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: 
       status.textContent = '这个位置不在本县范围内，请重新选择。';
       return;
     }
-    const nearest = [...config.townships].sort((a, b) => distanceMetres(p, a.lngLat) - distanceMetres(p, b.lngLat))[0];
-    if (nearest && f.township.value !== nearest.code) {
-      f.township.value = nearest.code;
+    // The township (and village, where villages have positions) follow the pin; the citizen can change them.
+    const at = locatePoint(p, config.townships);
+    if (!at) return;
+    if (f.township.value !== at.township.code) {
+      f.township.value = at.township.code;
       f.township.dispatchEvent(new Event('change', { bubbles: true }));
-      status.textContent = `已按位置选择“${nearest.name}”，如不对请修改。`;
     }
+    if (at.village && f.village.value !== at.village) f.village.value = at.village;
+    status.textContent = `已按位置选择“${at.township.name}${at.village ?? ''}”，如不对请修改。`;
+  };
+
+  const showPhoto = (p: LngLat) => {
+    photoMarker?.remove();
+    photoMarker = L.circleMarker(toLatLng(p), { radius: 9, color: '#8a4b00', weight: 3, fillOpacity: 0.3, className: 'photo-position' })
+      .bindTooltip('照片拍摄位置', { permanent: true, direction: 'top' })
+      .addTo(map);
+    map.setView(toLatLng(p), Math.max(map.getZoom(), CLOSE_ZOOM - 1));
   };
 
   map.on('click', (e: L.LeafletMouseEvent) => place([e.latlng.lng, e.latlng.lat], 'map'));
@@ -178,8 +198,7 @@ function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: 
     navigator.geolocation.getCurrentPosition(
       (pos) => {
         // Browsers report WGS-84.
-        place([pos.coords.longitude, pos.coords.latitude], 'map');
-        map.setZoom(Math.max(map.getZoom(), 15));
+        place([pos.coords.longitude, pos.coords.latitude], 'device');
         status.textContent = `已定位（误差约 ${Math.round(pos.coords.accuracy)} 米），请核对标记位置。`;
       },
       (err) => {
@@ -192,7 +211,7 @@ function setUpMap(el: HTMLElement, config: MapConfig, form: HTMLFormElement, f: 
   const a = Number(f.lat.value);
   const o = Number(f.lng.value);
   if (f.lat.value && f.lng.value && Number.isFinite(a) && Number.isFinite(o)) place([o, a], 'manual');
-  return place;
+  return { place, showPhoto };
 }
 
 /** Reads GPS from a chosen photo (loaded only when a photo is chosen, to keep the page light). */

@@ -1,4 +1,7 @@
-/** Leaflet set-up shared by the staff maps: tiles, the county boundary (drawn even offline), icons. */
+/**
+ * Leaflet set-up shared by every map (the report form's and the staff maps): tiles, the county
+ * boundary (drawn even offline), icons, and controls that speak Chinese.
+ */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import iconUrl from 'leaflet/dist/images/marker-icon.png?url';
@@ -15,8 +18,15 @@ export interface BaseMapConfig {
 
 export const markerIcon = L.icon({ iconUrl, iconRetinaUrl, shadowUrl, iconSize: [25, 41], iconAnchor: [12, 41], shadowSize: [41, 41], popupAnchor: [1, -34] });
 
+/** Zoom buttons and the attribution line in Chinese (Leaflet's own are English). */
+function speakChinese(map: L.Map): void {
+  L.control.zoom({ zoomInTitle: '放大', zoomInText: '+', zoomOutTitle: '缩小', zoomOutText: '−' }).addTo(map);
+  map.attributionControl.setPrefix('地图组件 <a href="https://leafletjs.com/" hreflang="en">Leaflet</a>');
+}
+
 export function createBaseMap(el: HTMLElement, config: BaseMapConfig): L.Map {
-  const map = L.map(el, { center: L.latLng(config.center[1], config.center[0]), zoom: config.zoom });
+  const map = L.map(el, { center: L.latLng(config.center[1], config.center[0]), zoom: config.zoom, zoomControl: false });
+  speakChinese(map);
   for (const url of config.tiles.urlTemplates) {
     L.tileLayer(url, { maxZoom: config.tiles.maxZoom, subdomains: config.tiles.subdomains ?? 'abc', attribution: config.tiles.attribution }).addTo(map);
   }

@@ -50,6 +50,13 @@ async function waitMinFill(opened: Opened): Promise<void> {
   if (left > 0) await sleep(left);
 }
 
+/** Whether an element on the map lies wholly inside the map's visible box. */
+async function inMapView(page: Page, el: import('playwright-core').Locator): Promise<boolean> {
+  const map = (await page.locator('#report-map').boundingBox())!;
+  const box = (await el.boundingBox())!;
+  return box.x >= map.x && box.y >= map.y && box.x + box.width <= map.x + map.width && box.y + box.height <= map.y + map.height;
+}
+
 /** Fills what every valid report needs (without location and photos). */
 async function fillBasics(page: Page, { description = '有人在麦地里打地基，已经砌了半人高的墙。' } = {}): Promise<void> {
   await page.check('#problem_class-house');
@@ -262,17 +269,57 @@ describe('reporting with JavaScript on a phone', () => {
     }
   });
 
-  it('offers the photo’s own GPS as the location when no pin was placed', async () => {
+  it('offers the photo’s own GPS as the location, marked on the map, and takes it only when asked', async () => {
     const o = await open('/report/', PHONE);
     try {
       const { page } = o;
       await page.setInputFiles('#photos', { name: 'IMG_2042.jpg', mimeType: 'image/jpeg', buffer: await phoneJpeg({ lng: 111.06, lat: 35.58 }) });
-      const use = page.getByRole('button', { name: '用照片的拍摄位置' });
+      await expect.poll(() => page.locator('[data-locate-status]').textContent()).toContain('照片带有位置，使用它？');
+      const spot = page.locator('#report-map path.photo-position');
+      expect(await spot.count()).toBe(1);
+      expect(await inMapView(page, spot)).toBe(true);
+      expect(await page.inputValue('#lat'), 'nothing is taken without asking').toBe('');
+      const use = page.getByRole('button', { name: '使用照片的位置' });
       await use.click();
       expect(Number(await page.inputValue('#lng'))).toBeCloseTo(111.06, 5);
       expect(Number(await page.inputValue('#lat'))).toBeCloseTo(35.58, 5);
       expect(await page.inputValue('#township')).toBe('zhaidian');
       expect(o.problems).toEqual([]);
+    } finally {
+      await o.context.close();
+    }
+  });
+
+  it('使用我的位置 zooms to the pin and keeps it in view, and the township follows it', async () => {
+    const o = await open('/report/', { ...PHONE, geolocation: { longitude: 110.995, latitude: 35.552, accuracy: 12 }, permissions: ['geolocation'] });
+    try {
+      const { page } = o;
+      await page.click('[data-locate]');
+      await expect.poll(() => page.inputValue('#lat')).not.toBe('');
+      const marker = page.locator('#report-map .leaflet-marker-icon');
+      expect(await marker.count()).toBe(1);
+      // Let any move finish, then check the pin sits inside the visible map.
+      await page.waitForTimeout(600);
+      expect(await inMapView(page, marker)).toBe(true);
+      expect(await page.inputValue('#township')).toBe('taiyang');
+      await expect.poll(() => page.locator('[data-locate-status]').textContent()).toContain('已定位');
+      // The citizen can still change what the pin chose.
+      await page.selectOption('#township', 'jifeng');
+      expect(await page.inputValue('#township')).toBe('jifeng');
+      expect(o.problems).toEqual([]);
+    } finally {
+      await o.context.close();
+    }
+  });
+
+  it('speaks Chinese in the map controls', async () => {
+    const o = await open('/report/', PHONE);
+    try {
+      const { page } = o;
+      await expect.poll(() => page.locator('#report-map').isVisible()).toBe(true);
+      expect(await page.locator('.leaflet-control-zoom-in').getAttribute('title')).toBe('放大');
+      expect(await page.locator('.leaflet-control-zoom-out').getAttribute('title')).toBe('缩小');
+      expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('地图组件');
     } finally {
       await o.context.close();
     }
