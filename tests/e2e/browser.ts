@@ -88,3 +88,39 @@ export async function runAxe(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(violations: AxeViolation[]): string {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n');
 }
+
+/** Per table cell with two or more characters: its text and how many characters each of its lines holds. */
+export async function measureCells(page: Page): Promise<Array<{ text: string; perLine: number[] }>> {
+  return page.locator('main table td, main table th').evaluateAll((cells) =>
+    cells.flatMap((cell) => {
+      const boxes: Array<{ top: number; height: number }> = [];
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          if (/\s/.test(text[i]!)) continue;
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0 && rect.height === 0) continue;
+          boxes.push({ top: rect.top, height: rect.height });
+        }
+      }
+      // Characters whose boxes overlap vertically sit on one line (a smaller tag on the line included).
+      boxes.sort((a, b) => a.top - b.top);
+      const perLine: number[] = [];
+      let lineBottom = -Infinity;
+      for (const b of boxes) {
+        if (b.top >= lineBottom - 2) {
+          perLine.push(0);
+          lineBottom = b.top + b.height;
+        }
+        perLine[perLine.length - 1]!++;
+        lineBottom = Math.max(lineBottom, b.top + b.height);
+      }
+      const text = (cell.textContent ?? '').trim();
+      return perLine.reduce((a, b) => a + b, 0) >= 2 ? [{ text, perLine }] : [];
+    }),
+  );
+}

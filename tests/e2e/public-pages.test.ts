@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseUrl, describeViolations, openPage, runAxe, useBrowser } from './browser.ts';
+import { baseUrl, describeViolations, measureCells, openPage, runAxe, useBrowser } from './browser.ts';
 
 const { browser } = useBrowser();
 
@@ -210,4 +210,41 @@ describe('numbers and dates, on pages and in files', () => {
     const html = await (await fetch(`${baseUrl}/open-data/`)).text();
     for (const words of ['保留两位小数', '保留一位小数', 'YYYY-MM-DD', '2026年12月6日', '是/否']) expect(html).toContain(words);
   });
+});
+
+describe('progress tables and charts on a phone and on a desktop', () => {
+  for (const width of [360, 1280]) {
+    it(`are readable at ${width} px: no lone character on a line, no sideways page scroll, chart text at least 12 px`, async () => {
+      const bulletin = (await (await fetch(`${baseUrl}/progress/bulletins/`)).text()).match(/href="(\/progress\/bulletins\/\d+\/)"/)?.[1];
+      for (const path of ['/progress/', bulletin!]) {
+        const { page, close } = await openPage(browser(), path, { viewport: { width, height: 800 } });
+        try {
+          const cells = await measureCells(page);
+          expect(cells.length, path).toBeGreaterThan(0);
+          expect(cells.filter((c) => c.perLine.some((n) => n === 1)), `${path} at ${width} px`).toEqual([]);
+          const scroll = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth }));
+          expect(scroll.page, `${path} at ${width} px`).toBeLessThanOrEqual(scroll.view);
+          // Every piece of text in a chart, as rendered: CSS font size times any scaling of its SVG.
+          const sizes = await page.locator('.chart').evaluateAll((charts) =>
+            charts.flatMap((chart) => {
+              const out: Array<{ text: string; px: number }> = [];
+              const walker = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const el = node.parentElement!;
+                if (!node.textContent?.trim() || el.closest('[aria-hidden="true"]')) continue;
+                const svg = el.closest('svg');
+                const scale = svg ? svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width) : 1;
+                out.push({ text: node.textContent.trim(), px: parseFloat(getComputedStyle(el).fontSize) * scale });
+              }
+              return out;
+            }),
+          );
+          if (path === '/progress/') expect(sizes.length).toBeGreaterThan(5);
+          expect(sizes.filter((s) => s.px < 12), `${path} at ${width} px`).toEqual([]);
+        } finally {
+          await close();
+        }
+      }
+    });
+  }
 });

@@ -15,7 +15,7 @@ import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import { phoneJpeg } from '../support/photos.ts';
-import { baseUrl, describeViolations, runAxe, useBrowser } from './browser.ts';
+import { baseUrl, describeViolations, measureCells, runAxe, useBrowser } from './browser.ts';
 
 const PASSWORD = process.env.E2E_STAFF_PASSWORD ?? 'Demo-pass-2026-e2e';
 const db = createDb(process.env.E2E_DATABASE_URL!, { max: 2 });
@@ -131,42 +131,6 @@ async function insertReport(status: string, assignedTownship: string | null): Pr
 
 // ---------------------------------------------------------------------------------------------
 // Tables on a phone and on a desktop
-
-/** Per table cell with two or more characters: its text and how many characters each of its lines holds. */
-async function measureCells(page: Page): Promise<Array<{ text: string; perLine: number[] }>> {
-  return page.locator('main table td, main table th').evaluateAll((cells) =>
-    cells.flatMap((cell) => {
-      const boxes: Array<{ top: number; height: number }> = [];
-      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const text = node.textContent ?? '';
-        for (let i = 0; i < text.length; i++) {
-          if (/\s/.test(text[i]!)) continue;
-          const range = document.createRange();
-          range.setStart(node, i);
-          range.setEnd(node, i + 1);
-          const rect = range.getBoundingClientRect();
-          if (rect.width === 0 && rect.height === 0) continue;
-          boxes.push({ top: rect.top, height: rect.height });
-        }
-      }
-      // Characters whose boxes overlap vertically sit on one line (a smaller tag on the line included).
-      boxes.sort((a, b) => a.top - b.top);
-      const perLine: number[] = [];
-      let lineBottom = -Infinity;
-      for (const b of boxes) {
-        if (b.top >= lineBottom - 2) {
-          perLine.push(0);
-          lineBottom = b.top + b.height;
-        }
-        perLine[perLine.length - 1]!++;
-        lineBottom = Math.max(lineBottom, b.top + b.height);
-      }
-      const text = (cell.textContent ?? '').trim();
-      return perLine.reduce((a, b) => a + b, 0) >= 2 ? [{ text, perLine }] : [];
-    }),
-  );
-}
 
 describe('tables on a phone and on a desktop', () => {
   const pages: Array<[Login, string]> = [['moderator', '/staff/'], ['township-xishe', '/staff/'], ['ledger', '/staff/ledger/'], ['admin', '/staff/audit/'], ['admin', '/staff/users/'], ['publicity', '/staff/notices/'], ['moderator', '/progress/']];
