@@ -175,4 +175,8 @@ const staffForms = defineMiddleware(async (context, next) => {
 
 // The page cache comes first: it stores public pages as the other middleware finished them
 // (and src/cli/serve.ts answers fresh copies before Astro runs at all).
-export const onRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+const perRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+
+// Pages prerendered at build time have no request to look at (no headers, cookies or body):
+// none of the middleware applies to them, and touching their headers only prints warnings.
+export const onRequest = defineMiddleware((context, next) => (context.isPrerendered ? next() : perRequest(context, next)));
