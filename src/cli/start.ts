@@ -13,6 +13,14 @@ import { buildIfNeeded } from './build.ts';
 import { ensureLocalSecrets } from './local-secrets.ts';
 import { servePortal } from './serve.ts';
 import { provideDatabase } from './database.ts';
+import { siteUrlProblem } from './site-url-check.ts';
+
+// Checked first, before anything is built or started: a production site must know its address.
+const siteProblem = siteUrlProblem();
+if (siteProblem) {
+  console.error(`无法启动：${siteProblem}`);
+  process.exit(1);
+}
 
 // SKIP_BUILD=1 serves the build as it is: a supervisor (or the fault tests) that restarts the app
 // must not have a restart wait for, or be broken by, a build of sources edited in the meantime.

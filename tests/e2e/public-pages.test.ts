@@ -109,9 +109,51 @@ describe('public pages over HTTP', () => {
     expect(xml).toContain('<language>zh-cn</language>');
   });
 
-  it('the sitemap names every public page including each notice', async () => {
-    const xml = await (await fetch(`${baseUrl}/sitemap-index.xml`)).text();
-    for (const p of ['/policies/hejin-2023/', '/law/criminal-law-342/', '/cases/1/', '/progress/']) expect(xml).toContain(p);
+  it('robots.txt lets crawlers read the public site, keeps them out of the staff area and names the sitemap', async () => {
+    const res = await fetch(`${baseUrl}/robots.txt`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('User-agent: *');
+    expect(text).toContain('Disallow: /staff/');
+    expect(text).toContain(`Sitemap: ${baseUrl}/sitemap-index.xml`);
+  });
+
+  it('the sitemap index (also at /sitemap.xml) points at sitemaps that list every public page with lastmod', async () => {
+    const index = await (await fetch(`${baseUrl}/sitemap-index.xml`)).text();
+    expect(index).toContain('<sitemapindex');
+    expect(index).not.toContain('<urlset');
+    expect(await (await fetch(`${baseUrl}/sitemap.xml`)).text()).toBe(index);
+    const files = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!);
+    expect(files).toEqual([`${baseUrl}/sitemap-pages.xml`, `${baseUrl}/sitemap-cases.xml`]);
+    const urls: string[] = [];
+    for (const file of files) {
+      const xml = await (await fetch(file)).text();
+      expect(xml).toContain('<urlset');
+      const entries = [...xml.matchAll(/<url><loc>([^<]+)<\/loc><lastmod>(\d{4}-\d{2}-\d{2})<\/lastmod><\/url>/g)];
+      expect(entries.length, file).toBe(xml.match(/<url>/g)!.length);
+      urls.push(...entries.map((m) => m[1]!));
+    }
+    for (const p of ['/', '/policies/hejin-2023/', '/law/criminal-law-342/', '/cases/1/', '/progress/', '/progress/bulletins/', '/open-data/', '/sitemap/']) expect(urls).toContain(`${baseUrl}${p}`);
+    expect(urls.some((u) => u.includes('localhost') && !baseUrl.includes('localhost'))).toBe(false);
+    // Every address answers 200.
+    for (const u of urls) expect((await fetch(u)).status, u).toBe(200);
+  });
+
+  it('the footer’s 网站地图 opens a page for people listing the same pages as the sitemaps', async () => {
+    const { page, close } = await openPage(browser(), '/');
+    try {
+      await Promise.all([page.waitForURL(/\/sitemap\/$/), page.click('footer a:has-text("网站地图")')]);
+      expect(await page.locator('h1').innerText()).toBe('网站地图');
+      const links = await page.locator('main section a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      const listed = [...(await (await fetch(`${baseUrl}/sitemap-pages.xml`)).text()).matchAll(/<loc>[^<]*?(\/[^<]*)<\/loc>/g)].map((m) => new URL(m[0].replace(/<\/?loc>/g, '')).pathname);
+      for (const p of listed) expect(links).toContain(p);
+      expect(await page.locator('main').innerText()).toContain('演示');
+      const violations = await runAxe(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 
   it('progress downloads carry the same exact figures', async () => {

@@ -223,10 +223,10 @@ describe('publishing reaches the public pages at once', () => {
       await signIn(approver.page, 'publicity2');
       await approver.page.goto(`${baseUrl}/staff/notices/${id}/`);
       // Every public place the notice will show is read, and so stored, before it is published.
-      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-index.xml']) expect(await text(path), path).not.toContain(`/cases/${id}/`);
+      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-cases.xml']) expect(await text(path), path).not.toContain(`/cases/${id}/`);
       expect(await text('/open-data/notices.json')).not.toContain('即时发布检查用');
       await Promise.all([approver.page.waitForURL(/done=published/), approver.page.click('button:has-text("审核通过并发布")')]);
-      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-index.xml']) expect(await text(path), path).toContain(`/cases/${id}/`);
+      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-cases.xml']) expect(await text(path), path).toContain(`/cases/${id}/`);
       expect(await text('/open-data/notices.json')).toContain('即时发布检查用');
       expect((await fetch(`${baseUrl}/cases/${id}/`)).status).toBe(200);
 
@@ -240,7 +240,7 @@ describe('publishing reaches the public pages at once', () => {
       expect(stub).toContain('涉及个人信息保护');
       expect(stub).not.toContain('砂石');
       expect(stub).not.toContain('联系方式');
-      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-index.xml']) expect(await text(path), path).not.toContain(`/cases/${id}/`);
+      for (const path of ['/cases/', '/cases/rss.xml', '/sitemap-cases.xml']) expect(await text(path), path).not.toContain(`/cases/${id}/`);
       expect(await text('/open-data/notices.json')).not.toContain('即时发布检查用');
     } finally {
       await approver.close();

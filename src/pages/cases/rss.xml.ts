@@ -4,13 +4,14 @@ import { jurisdiction, findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../lib/taxonomy.ts';
 import { getNoticePage } from '../../lib/server/public-notices.ts';
 import { setPublicCaching } from '../../lib/server/public-page.ts';
+import { siteOrigin } from '../../lib/server/site-origin.ts';
 
 export const GET: APIRoute = async (context) => {
   const { notices } = await getNoticePage({}, 1, 50);
   const response = await rss({
     title: `${jurisdiction.countyName}耕地保护典型案例通报`,
     description: `${jurisdiction.countyName}违法违规占用耕地典型案例及处理结果`,
-    site: context.site ?? context.url.origin,
+    site: siteOrigin(context.url),
     customData: '<language>zh-cn</language>',
     items: notices.map((n) => ({
       title: n.isDemo ? `【演示】${n.title}` : n.title,

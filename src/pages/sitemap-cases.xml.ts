@@ -1,0 +1,5 @@
+import type { APIRoute } from 'astro';
+import { sitemapResponse } from '../lib/server/sitemap-responses.ts';
+
+/** The case list and every published case notice, with the date each was published. */
+export const GET: APIRoute = ({ url }) => sitemapResponse(url, 'cases');

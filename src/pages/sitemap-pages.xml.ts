@@ -1,0 +1,5 @@
+import type { APIRoute } from 'astro';
+import { sitemapResponse } from '../lib/server/sitemap-responses.ts';
+
+/** Every public page other than the case notices, with lastmod. */
+export const GET: APIRoute = ({ url }) => sitemapResponse(url, 'pages');
