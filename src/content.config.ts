@@ -22,6 +22,8 @@ const policies = defineCollection({
     topic: z.string(),
     /** 适用地区 */
     region: z.string(),
+    /** Where the issuing office published the original, where known (none is invented). */
+    sourceUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** Source file number in shared/seeds. */
     seed: z.string(),
     summary: z.string().max(120),

@@ -290,3 +290,48 @@ describe('progress tables and charts on a phone and on a desktop', () => {
     });
   }
 });
+
+describe('where a document comes from', () => {
+  it('marks every other place’s policy 外地参考 with its issuing office, number and date, and says where the original is', async () => {
+    const list = await (await fetch(`${baseUrl}/policies/`)).text();
+    const cards = list.split('<li class="card">').slice(1);
+    expect(cards.length).toBe(5);
+    for (const card of cards) {
+      // The site's own county (稷山县) has one document here; every other one is marked.
+      expect(card.includes('外地参考'), card.slice(0, 120)).toBe(!card.includes('/policies/jishan'));
+      expect(card).toContain('发文机关');
+      expect(card).toContain('成文日期');
+    }
+    const hejin = await (await fetch(`${baseUrl}/policies/hejin-2023/`)).text();
+    for (const words of ['外地参考', '不适用于稷山县', '河津市人民政府办公室', '河政办发〔2023〕33号', '2023年7月3日', '原文']) expect(hejin).toContain(words);
+    const own = await (await fetch(`${baseUrl}/policies/jishan-weipian-2023/`)).text();
+    expect(own).not.toContain('外地参考');
+    expect(own).toContain('稷政办函〔2023〕18号');
+  });
+
+  it('prints a case notice with the site’s name, the page address and the date', async () => {
+    const list = await (await fetch(`${baseUrl}/cases/`)).text();
+    const path = list.match(/href="(\/cases\/\d+\/)"/)![1]!;
+    const { page, close } = await openPage(browser(), path);
+    try {
+      expect(await page.locator('.print-only').isVisible()).toBe(false);
+      await page.emulateMedia({ media: 'print' });
+      const line = await page.locator('.print-only').innerText();
+      expect(line).toContain('耕地守护');
+      expect(line).toContain(`${baseUrl}${path}`);
+      expect(line).toMatch(/发布日期：\d{4}年\d{1,2}月\d{1,2}日/);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows the contact block once on the home page', async () => {
+    const { page, close } = await openPage(browser(), '/');
+    try {
+      expect(await page.locator('.contact-lines').count()).toBe(1);
+      expect(await page.locator('body').innerText()).toContain('12336');
+    } finally {
+      await close();
+    }
+  });
+});

@@ -243,7 +243,7 @@ export async function findNearbyReports(
   const cellOf = (column: 'lat' | 'lng') => sql`floor(${sql.ref(column)} * ${sql.lit(GRID_CELLS_PER_DEGREE)})::int`;
   let q = db
     .selectFrom('report')
-    .select((eb) => [
+    .select(() => [
       'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township', 'township',
       sql<number>`2 * ${sql.lit(EARTH_RADIUS_METRES)} * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
     ]);
