@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { migrateDownToZero, migrateToLatest } from '../../db/migrate.ts';
 import { useTestDatabase } from './helpers.ts';
 import { TEXT_LIMITS } from '../../db/migrations/20261206_0012_text_limits.ts';
+import { STATE_CHECKS } from '../../db/migrations/20261206_0013_state_checks.ts';
+import { REPORT_STATES } from '../../src/lib/workflow.ts';
+import { insertReport, insertUser } from './staff-fixtures.ts';
 
 const db = useTestDatabase();
 
@@ -53,5 +56,18 @@ describe('migrations', () => {
     // And it holds for SQL that bypasses every form.
     const { id } = await db.insertInto('staff_user').values({ login: 'len.check', display_name: '长'.repeat(40), role: 'moderator', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
     await expect(db.updateTable('staff_user').set({ display_name: '长'.repeat(41) }).where('id', '=', id).execute()).rejects.toThrow(/staff_user_display_name_length/);
+  });
+
+  it('know exactly the states and roles the code knows, and refuse any other', async () => {
+    expect(STATE_CHECKS.report_status.values).toEqual([...REPORT_STATES]);
+    expect(STATE_CHECKS.report_event_state.values).toEqual([...REPORT_STATES]);
+    const id = await insertReport(db, { status: 'verifying' });
+    const user = await insertUser(db, 'moderator');
+    const refused = async (statement: Promise<unknown>) => expect(statement).rejects.toMatchObject({ code: '23514' });
+    await refused(db.updateTable('report').set({ status: 'verified' }).where('id', '=', id).execute());
+    await refused(db.updateTable('report').set({ location_source: 'gps' }).where('id', '=', id).execute());
+    await refused(db.insertInto('report_event').values({ report_id: id, state: 'archived' }).execute());
+    await refused(db.updateTable('staff_user').set({ role: 'superuser' }).where('id', '=', user.id).execute());
+    await db.updateTable('report').set({ status: 'closed', location_source: 'manual-gcj02' }).where('id', '=', id).execute();
   });
 });
