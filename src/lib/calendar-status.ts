@@ -5,6 +5,7 @@
  */
 import { jurisdiction } from '../config/jurisdiction.ts';
 import { calendarCoverage } from './working-days.ts';
+import { chinaDateOf } from './china-time.ts';
 
 export type CalendarState = 'ok' | 'ending' | 'expired';
 
@@ -45,6 +46,6 @@ export function calendarStatus(today: string, coverage: { lastYear: number } = c
 
 /** A deadline in a year the calendar does not know was counted on weekdays only. */
 export function isProvisionalDeadline(deadline: string | Date, coverage: { lastYear: number } = calendarCoverage()): boolean {
-  const year = typeof deadline === 'string' ? Number(deadline.slice(0, 4)) : Number(new Date(deadline.getTime() + 8 * 3600_000).toISOString().slice(0, 4));
+  const year = Number((typeof deadline === 'string' ? deadline : chinaDateOf(deadline)).slice(0, 4));
   return year > coverage.lastYear;
 }

@@ -15,7 +15,3 @@ export function formatDateTime(value: Date | string): string {
   return dateTimeFormat.format(typeof value === 'string' ? new Date(value) : value);
 }
 
-/** 'YYYY-MM-DD' in China for a Date (for <time datetime>). */
-export function isoDateInChina(value: Date): string {
-  return new Date(value.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}

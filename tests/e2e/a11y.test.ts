@@ -13,12 +13,12 @@
  * At both sizes the page itself must not scroll sideways (`scrollWidth <= clientWidth` of the
  * root); a wide table may scroll inside its own focusable `.table-scroll` region.
  */
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { formatReceiptCode, withCheck } from '../../src/lib/server/receipt-code.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';

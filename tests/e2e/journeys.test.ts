@@ -9,11 +9,11 @@
  * People click links and buttons by what they say (roles and names), as they see them; the
  * steps share state in order, like the story.
  */
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import { baseUrl, describeViolations, runAxe, useBrowser, watchedPage, type WatchedPage } from './browser.ts';

@@ -1,3 +1,4 @@
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { sql } from 'kysely';
@@ -5,7 +6,6 @@ import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-cor
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LngLat } from '../../src/config/types.ts';
 import { distanceMetres } from '../../src/lib/geo.ts';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/lib/server/receipt-code.ts';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';

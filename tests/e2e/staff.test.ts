@@ -3,6 +3,7 @@
  * taken from filing to the public reply, identity kept from the township and revealed only by the
  * custodian with a reason, who may open which page, and axe on every staff page.
  */
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
 import { calendarStatus } from '../../src/lib/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { createDb } from '../../src/lib/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import { phoneJpeg } from '../support/photos.ts';

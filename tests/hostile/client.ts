@@ -3,9 +3,9 @@
  * sign-in, row counts ("nothing half-stored"), rate-limit resets. The app under test is the one
  * tests/run.ts starts (E2E_BASE_URL) with its database at E2E_DATABASE_URL.
  */
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import type { Database } from '../../src/lib/server/database.ts';
 
 export const baseUrl = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4321';

@@ -1,7 +1,7 @@
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countByStatus } from '../../src/lib/server/queue.ts';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
 import { useTestDatabase } from './helpers.ts';
 import { insertReport, insertUser } from './staff-fixtures.ts';

@@ -1,3 +1,4 @@
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { postgresPhotoStore, type PhotoStore } from '../../src/lib/server/photo-
 import { dailyClientKey, hitRateLimit, hitRateLimits, RATE_RULES, type RateRule } from '../../src/lib/server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import { findReportForTracking, submitReport, type IntakeKeys } from '../../src/lib/server/reports.ts';
-import { chinaToday, reportSchema, type ValidReport } from '../../src/lib/schemas/report.ts';
+import { reportSchema, type ValidReport } from '../../src/lib/schemas/report.ts';
 import { asFile, phoneJpeg, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 

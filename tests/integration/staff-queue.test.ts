@@ -1,8 +1,8 @@
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { countByStatus, decodeCursor, encodeCursor, listQueue, type Cursor } from '../../src/lib/server/queue.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { useTestDatabase } from './helpers.ts';
 import { insertReport, insertUser } from './staff-fixtures.ts';
 

@@ -1,6 +1,6 @@
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { calendarStatus, isProvisionalDeadline } from '../../src/lib/calendar-status.ts';
-import { chinaToday } from '../../src/lib/schemas/report.ts';
 import { deadlineFor } from '../../src/lib/server/deadlines.ts';
 import { calendarCoverage } from '../../src/lib/working-days.ts';
 

@@ -1,8 +1,9 @@
+import { chinaToday } from '../../src/lib/china-time.ts';
 import { describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import type { LngLat } from '../../src/config/types.ts';
 import { distanceMetres, gcj02ToWgs84, pointInPolygon, wgs84ToGcj02 } from '../../src/lib/geo.ts';
-import { chinaToday, reportSchema, resolveLocation, type ValidReport } from '../../src/lib/schemas/report.ts';
+import { reportSchema, resolveLocation, type ValidReport } from '../../src/lib/schemas/report.ts';
 import { asFile, phoneJpeg, tinyPng } from '../support/photos.ts';
 
 const boundary = jurisdiction.map.boundary;

@@ -1,8 +1,8 @@
 /** The case-notice drafting form (宣传材料组). Masking happens on save, server-side. */
+import { chinaToday } from '../china-time.ts';
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import { EARLIEST_PROBLEM_DATE, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../taxonomy.ts';
-import { chinaToday } from './report.ts';
 import { hasControlChars, isRealIsoDate } from './text-safety.ts';
 import { BIGINT_ID } from './ids.ts';
 import { areaProblem, MAX_AREA_MU } from '../mu.ts';

@@ -3,6 +3,7 @@
  * plain Chinese and name what to do. Photos are checked and re-encoded here too, so their errors
  * reach the same error summary as every other field.
  */
+import { chinaToday } from '../china-time.ts';
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { LngLat } from '../../config/types.ts';
@@ -32,10 +33,6 @@ const optionalText = (label: string, max: number) =>
     .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` })
     .refine((s) => !CONTROL.test(s), { error: `${label}里有无法识别的字符，请删除后重新输入` });
 
-/** Today in China, as YYYY-MM-DD. */
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 function isRealDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import { chinaDayAfter, chinaDayStart } from '../china-time.ts';
 
 export interface AuditFilter {
   actor?: string;
@@ -17,8 +18,8 @@ export async function listAudit(db: Kysely<Database>, f: AuditFilter, limit = 50
   if (f.actor) q = q.where('actor_login', '=', f.actor);
   if (f.action) q = q.where('action', '=', f.action);
   if (f.reportId && isBigintId(f.reportId)) q = q.where('report_id', '=', f.reportId);
-  if (f.from) q = q.where('at', '>=', new Date(`${f.from}T00:00:00+08:00`));
-  if (f.to) q = q.where('at', '<', new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  if (f.from) q = q.where('at', '>=', chinaDayStart(f.from));
+  if (f.to) q = q.where('at', '<', chinaDayAfter(f.to));
   if (f.before && isBigintId(f.before)) q = q.where('id', '<', f.before);
   const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
   return { rows: rows.slice(0, limit), next: rows.length > limit ? rows[limit - 1]!.id : null };

@@ -3,12 +3,13 @@
  * a second person (another ledger keeper or a moderator) publishes it; once published the
  * database refuses any change to it (trigger bulletin_frozen).
  */
+import { chinaToday } from '../china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { purgePublicPages } from './page-cache.ts';
-import { buildProgressReport, chinaToday } from './progress-report.ts';
+import { buildProgressReport } from './progress-report.ts';
 import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { isBigintId } from '../schemas/ids.ts';

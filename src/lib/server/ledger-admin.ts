@@ -4,6 +4,7 @@
  * rectification as separate, dated, audited acts by different people.
  */
 import { createHash } from 'node:crypto';
+import { chinaToday } from '../china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
@@ -16,7 +17,6 @@ import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type Geom
 import { areaProblem, parseMu } from '../mu.ts';
 import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { isRealIsoDate } from '../schemas/text-safety.ts';
-import { chinaToday } from '../schemas/report.ts';
 import type { LngLat } from '../../config/types.ts';
 import { isBigintId } from '../schemas/ids.ts';
 

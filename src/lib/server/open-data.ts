@@ -2,13 +2,13 @@
  * Open data: the same figures the public pages show, as CSV and JSON. Nothing personal: no
  * reporters, no report locations, parties only as masked in published notices.
  */
+import { chinaDateOf } from '../china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
 import { formatRate } from '../progress.ts';
 import { formatMu } from '../mu.ts';
-import { isoDateInChina } from '../format.ts';
 import { csvCell } from '../progress-export.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { toPublicNotice } from './notices.ts';
@@ -38,7 +38,7 @@ export async function noticesDataset(db: Kysely<Database>): Promise<Dataset> {
         id: r.id, title: n.title, township: findTownship(r.township)?.name ?? r.township, village: r.village, problem_class: labelOf(PROBLEM_CLASSES, r.problem_class),
         party: n.party, total_area_mu: r.total_area_mu, farmland_area_mu: r.farmland_area_mu, outcome: labelOf(OUTCOMES, r.outcome),
         steps: n.steps.map((s) => `${s.date} ${s.action}`).join('；'), accountability: n.accountability,
-        published_at: r.published_at ? isoDateInChina(new Date(r.published_at)) : null, demo: r.is_demo,
+        published_at: r.published_at ? chinaDateOf(new Date(r.published_at)) : null, demo: r.is_demo,
       };
     }),
   };

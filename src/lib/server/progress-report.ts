@@ -3,6 +3,7 @@
  * totals, targets and the farmland ranking. One shape feeds the page, the home summary and the
  * CSV/JSON downloads, so they can never disagree.
  */
+import { chinaToday } from '../china-time.ts';
 import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
@@ -39,10 +40,6 @@ export interface ProgressReport {
   hotlineHasDemo: boolean;
 }
 
-/** Today's date in China (UTC+8), whatever the server's zone. */
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export async function buildProgressReport(db: Kysely<Database>, today = chinaToday()): Promise<ProgressReport> {
   const [batches, cells, freshness, hotline] = await Promise.all([listBatches(db), aggregateLedger(db), describeLedger(db), hotlineStatsByTownship(db, today)]);

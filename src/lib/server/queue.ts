@@ -2,11 +2,11 @@
  * The staff queue: oldest first, filtered, with keyset pagination on (submitted_at, id) so that
  * page 1000 costs what page 1 costs, and per-status counts for the same filter.
  */
+import { chinaDayAfter, chinaDayStart, chinaToday } from '../china-time.ts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { canViewReport, NEARBY_SCOPE } from './staff-access.ts';
-import { chinaToday } from '../schemas/report.ts';
 import type { ReportState } from '../workflow.ts';
 import { isBigintId } from '../schemas/ids.ts';
 
@@ -62,8 +62,8 @@ function scoped(db: Kysely<Database>, user: StaffUser, filter: Omit<QueueFilter,
   if (filter.township) q = q.where('township', '=', filter.township);
   if (filter.hasPhotos) q = q.where('photo_count', '>', 0);
   if (filter.overdue) q = q.where('stage_deadline', '<', chinaToday()).where('status', 'not in', ['closed', 'refused']);
-  if (filter.from) q = q.where('submitted_at', '>=', new Date(`${filter.from}T00:00:00+08:00`));
-  if (filter.to) q = q.where('submitted_at', '<', new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  if (filter.from) q = q.where('submitted_at', '>=', chinaDayStart(filter.from));
+  if (filter.to) q = q.where('submitted_at', '<', chinaDayAfter(filter.to));
   return q;
 }
 
@@ -243,7 +243,7 @@ export async function findNearbyReports(
   const cellOf = (column: 'lat' | 'lng') => sql`floor(${sql.ref(column)} * ${sql.lit(GRID_CELLS_PER_DEGREE)})::int`;
   let q = db
     .selectFrom('report')
-    .select(() => [
+    .select((_eb) => [
       'id', 'status', 'problem_class', 'submitted_at', 'duplicate_of', 'assigned_township', 'township',
       sql<number>`2 * ${sql.lit(EARTH_RADIUS_METRES)} * asin(sqrt(power(sin(radians(lat - ${center.lat}) / 2), 2) + cos(radians(${center.lat})) * cos(radians(lat)) * power(sin(radians(lng - ${center.lng}) / 2), 2)))`.as('distance'),
     ]);

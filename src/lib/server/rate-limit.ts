@@ -4,6 +4,7 @@
  * never stored or logged, and yesterday's hashes cannot be linked to today's.
  */
 import { createHmac } from 'node:crypto';
+import { chinaDateOf } from '../china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 
@@ -49,7 +50,7 @@ export interface RateDecision {
 }
 
 export function dailyClientKey(ip: string, secret: Buffer, now = new Date()): string {
-  const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const day = chinaDateOf(now);
   return createHmac('sha256', secret).update(`client:${day}:${ip}`).digest('base64url').slice(0, 32);
 }
 

@@ -3,6 +3,7 @@
  * (src/lib/workflow.ts), records what the citizen will read on /track/, and audits it — all in
  * one transaction, with the report row locked so two staff cannot act on it at once.
  */
+import { chinaToday } from '../china-time.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database, ReportTable } from './database.ts';
@@ -10,7 +11,6 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { canViewReport } from './staff-access.ts';
 import { deadlineFor } from './deadlines.ts';
-import { chinaToday } from '../schemas/report.ts';
 import { formatDate } from '../format.ts';
 import { labelOf, MEASURES } from '../taxonomy.ts';
 import {

@@ -4,13 +4,13 @@
  * says so (a notice's publication, the ledger's last change, a document's publication), else the
  * date the site was built.
  */
+import { chinaDateOf } from '../china-time.ts';
 import { getCollection } from 'astro:content';
 import { getDb } from './db.ts';
 import { cached } from './cache.ts';
 import { listBulletins } from './bulletins.ts';
 import { getNoticePage } from './public-notices.ts';
 import { getPublicProgressReport } from './progress-report.ts';
-import { isoDateInChina } from '../format.ts';
 
 export interface SiteEntry {
   path: string;
@@ -27,7 +27,7 @@ export interface SiteSection {
 }
 
 /** When this build was made: the date of pages whose content only a deploy changes. */
-const BUILT_ON = isoDateInChina(new Date());
+const BUILT_ON = chinaDateOf(new Date());
 
 const latest = (dates: ReadonlyArray<string | null | undefined>, fallback = BUILT_ON): string =>
   dates.filter((d): d is string => Boolean(d)).sort().at(-1) ?? fallback;
@@ -42,10 +42,10 @@ export function listSiteSections(): Promise<SiteSection[]> {
       listBulletins(db, true),
       getPublicProgressReport(db),
     ]);
-    const progressDay = progress.updatedAt ? isoDateInChina(new Date(progress.updatedAt)) : null;
-    const policyDays = policies.map((p) => isoDateInChina(p.data.publishedDate));
-    const caseDays = notices.notices.map((n) => isoDateInChina(n.publishedAt));
-    const bulletinDays = bulletins.map((b) => (b.published_at ? isoDateInChina(new Date(b.published_at)) : null));
+    const progressDay = progress.updatedAt ? chinaDateOf(new Date(progress.updatedAt)) : null;
+    const policyDays = policies.map((p) => chinaDateOf(p.data.publishedDate));
+    const caseDays = notices.notices.map((n) => chinaDateOf(n.publishedAt));
+    const bulletinDays = bulletins.map((b) => (b.published_at ? chinaDateOf(new Date(b.published_at)) : null));
     return [
       {
         sitemap: 'pages',
@@ -63,7 +63,7 @@ export function listSiteSections(): Promise<SiteSection[]> {
         title: '政策文件',
         entries: [
           { path: '/policies/', title: '政策文件', lastmod: latest(policyDays) },
-          ...policies.map((p) => ({ path: `/policies/${p.id}/`, title: p.data.title, lastmod: isoDateInChina(p.data.publishedDate) })),
+          ...policies.map((p) => ({ path: `/policies/${p.id}/`, title: p.data.title, lastmod: chinaDateOf(p.data.publishedDate) })),
         ],
       },
       {

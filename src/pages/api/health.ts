@@ -1,8 +1,8 @@
+import { chinaToday } from '../../lib/china-time.ts';
 import type { APIRoute } from 'astro';
 import { sql } from 'kysely';
 import { getProbeDb } from '../../lib/server/db.ts';
 import { calendarStatus } from '../../lib/calendar-status.ts';
-import { chinaToday } from '../../lib/schemas/report.ts';
 
 /**
  * 200 when the database answers, 503 when it does not. Never cached. Asked over a connection of
