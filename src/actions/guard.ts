@@ -3,7 +3,7 @@ import { ActionError, type ActionAPIContext } from 'astro:actions';
 import { GENERIC_SYSTEM_ERROR } from '../lib/action-errors.ts';
 import { isDatabaseUnavailable } from '../lib/server/db.ts';
 import type { StaffUser } from '../lib/server/auth.ts';
-import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from '../lib/server/report-workflow.ts';
+import { ForbiddenError, NotFoundError, InputError } from '../lib/server/errors.ts';
 import { TransitionError, type StaffRole } from '../lib/workflow.ts';
 
 export function requireStaff(context: ActionAPIContext, roles?: readonly StaffRole[]): StaffUser {
@@ -19,9 +19,9 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof ActionError) throw err;
-    if (err instanceof WorkflowInputError) throw new ActionError({ code: 'BAD_REQUEST', message: err.message });
-    if (err instanceof ReportAccessError) throw new ActionError({ code: 'FORBIDDEN', message: err.message });
-    if (err instanceof ReportNotFoundError) throw new ActionError({ code: 'NOT_FOUND', message: err.message });
+    if (err instanceof InputError) throw new ActionError({ code: 'BAD_REQUEST', message: err.message });
+    if (err instanceof ForbiddenError) throw new ActionError({ code: 'FORBIDDEN', message: err.message });
+    if (err instanceof NotFoundError) throw new ActionError({ code: 'NOT_FOUND', message: err.message });
     if (err instanceof TransitionError) throw new ActionError({ code: 'CONFLICT', message: err.message });
     if (isDatabaseUnavailable(err)) throw new ActionError({ code: 'SERVICE_UNAVAILABLE', message: '系统暂时无法保存，请稍后再试。' });
     // A bug, not the user's doing: the operator needs the stack, the user a plain sentence (an

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createDb } from '../lib/server/db.ts';
 import { createStaffUser } from '../lib/server/staff-users.ts';
-import { WorkflowInputError } from '../lib/server/report-workflow.ts';
+import { InputError } from '../lib/server/errors.ts';
 import { provideDatabase } from './database.ts';
 
 const { values } = parseArgs({
@@ -57,7 +57,7 @@ try {
   const id = await createStaffUser(db, null, { login, displayName: values.name, role: values.role, township: values.township ?? null, password });
   console.log(`已创建账号 ${login}（编号 ${id}，角色 ${values.role}）。`);
 } catch (err) {
-  console.error(err instanceof WorkflowInputError ? `没有创建：${err.message}` : err);
+  console.error(err instanceof InputError ? `没有创建：${err.message}` : err);
   code = 1;
 } finally {
   await db.destroy();

@@ -4,7 +4,7 @@ import {
   createSession, generateSessionToken, invalidateSession, invalidateUserSessions, sessionIdFromToken, validateSessionToken,
 } from '../../src/lib/server/auth.ts';
 import { RATE_RULES } from '../../src/lib/server/rate-limit.ts';
-import { WorkflowInputError } from '../../src/lib/server/report-workflow.ts';
+import { InputError } from '../../src/lib/server/errors.ts';
 import { accountSlowdownMs, changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertUser } from './staff-fixtures.ts';
@@ -297,7 +297,7 @@ describe('changing one’s password', () => {
     const other = await signIn(db, 'zhang.wei', PASSWORD, 'client-b');
     if (!current.ok || !other.ok) throw new Error('sign-in failed');
     for (const weak of ['short-1A', 'Password12345', '1234567890123', 'zhang.wei.2026', 'x'.repeat(201) + 'A']) {
-      await expect(changePassword(db, current.user, current.session.id, PASSWORD, weak), weak).rejects.toBeInstanceOf(WorkflowInputError);
+      await expect(changePassword(db, current.user, current.session.id, PASSWORD, weak), weak).rejects.toBeInstanceOf(InputError);
     }
     await expect(changePassword(db, current.user, current.session.id, 'Not-my-password-1', 'New-secret-2027')).rejects.toThrow('当前密码不正确');
     expect((await validateSessionToken(db, other.token)).user).not.toBeNull();

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, generateSessionToken, type StaffUser } from '../../src/lib/server/auth.ts';
 import { countByStatus, listQueue, queuePoints } from '../../src/lib/server/queue.ts';
-import { performWorkflowAction, ReportAccessError, WorkflowInputError } from '../../src/lib/server/report-workflow.ts';
+import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
+import { ForbiddenError, InputError } from '../../src/lib/server/errors.ts';
 import { addStaffPhotos, readPublicPhotoForStaff } from '../../src/lib/server/staff-photos.ts';
 import { addInternalNote, correctReport, linkLedgerItem, loadStaffReport, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
 import { changePassword, createStaffUser, endUserSessions, updateStaffUser } from '../../src/lib/server/staff-users.ts';
@@ -124,9 +125,9 @@ const ACTS: Act[] = [
 /** A refusal must be about who acts, never about the state or the input. */
 function expectRoleRefusal(err: unknown): void {
   const ok =
-    err instanceof ReportAccessError ||
+    err instanceof ForbiddenError ||
     (err instanceof TransitionError && /无权执行/.test(err.message)) ||
-    (err instanceof WorkflowInputError && /只有系统管理员/.test(err.message));
+    (err instanceof InputError && /只有系统管理员/.test(err.message));
   expect(ok, `not a role refusal: ${String(err)}`).toBe(true);
 }
 

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deadlineFor } from '../../src/lib/server/deadlines.ts';
 import { findNearbyReports } from '../../src/lib/server/queue.ts';
 import { findReportForTracking } from '../../src/lib/server/reports.ts';
-import { performWorkflowAction, WorkflowInputError } from '../../src/lib/server/report-workflow.ts';
+import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
+import { InputError } from '../../src/lib/server/errors.ts';
 import { addStaffPhotos, insertStaffPhotos, prepareStaffPhotos } from '../../src/lib/server/staff-photos.ts';
 import type { PhotoStore } from '../../src/lib/server/photo-store.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
@@ -149,7 +150,7 @@ describe('the audit trail', () => {
     const moderator = await insertUser(db, 'moderator');
     const id = await insertReport(db, { status: 'closed' });
     await expect(performWorkflowAction(db, moderator, id, 'accept', {})).rejects.toThrow('不能执行');
-    await expect(performWorkflowAction(db, moderator, id, 'reopen', { reason: '' })).rejects.toBeInstanceOf(WorkflowInputError);
+    await expect(performWorkflowAction(db, moderator, id, 'reopen', { reason: '' })).rejects.toBeInstanceOf(InputError);
     expect(await auditRows(db)).toEqual([]);
   });
 
@@ -172,7 +173,7 @@ describe('the audit trail', () => {
 
   it('unreadable verification photos are refused before anything is stored', async () => {
     const officer = await insertUser(db, 'township', { township: 'xishe' });
-    await expect(prepareStaffPhotos(officer, [asFile(Buffer.from('not an image'), 'broken.jpg', 'image/jpeg')])).rejects.toBeInstanceOf(WorkflowInputError);
+    await expect(prepareStaffPhotos(officer, [asFile(Buffer.from('not an image'), 'broken.jpg', 'image/jpeg')])).rejects.toBeInstanceOf(InputError);
   });
 
   it('the database refuses to update or delete audit rows, whoever asks', async () => {
@@ -264,7 +265,7 @@ describe('duplicate reports', () => {
     const moderator = await insertUser(db, 'moderator');
     const id = await insertReport(db);
     for (const originalReportId of [id, '999999', '0', 'abc']) {
-      await expect(performWorkflowAction(db, moderator, id, 'markDuplicate', { originalReportId }), originalReportId).rejects.toBeInstanceOf(WorkflowInputError);
+      await expect(performWorkflowAction(db, moderator, id, 'markDuplicate', { originalReportId }), originalReportId).rejects.toBeInstanceOf(InputError);
     }
     expect(await report(id)).toMatchObject({ status: 'submitted', duplicate_of: null });
   });

@@ -10,7 +10,7 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { purgePublicPages } from './page-cache.ts';
 import { buildProgressReport } from './progress-report.ts';
-import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { isBigintId } from '../schemas/ids.ts';
 
@@ -29,7 +29,7 @@ export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport
 }
 
 export async function freezeBulletin(db: Kysely<Database>, user: StaffUser, asOf = chinaToday()): Promise<string> {
-  if (user.role !== 'ledger') throw new ReportAccessError('只有台账管理员可以生成调度通报');
+  if (user.role !== 'ledger') throw new ForbiddenError('只有台账管理员可以生成调度通报');
   const report = await buildProgressReport(db, asOf);
   const [y, m] = asOf.split('-');
   return db.transaction().execute(async (trx) => {
@@ -44,12 +44,12 @@ export async function freezeBulletin(db: Kysely<Database>, user: StaffUser, asOf
 }
 
 export async function publishBulletin(db: Kysely<Database>, user: StaffUser, id: string): Promise<void> {
-  if (user.role !== 'ledger' && user.role !== 'moderator') throw new ReportAccessError('只有台账管理员或审核员可以审核发布调度通报');
+  if (user.role !== 'ledger' && user.role !== 'moderator') throw new ForbiddenError('只有台账管理员或审核员可以审核发布调度通报');
   await db.transaction().execute(async (trx) => {
     const b = await trx.selectFrom('bulletin').select(['id', 'status', 'created_by']).where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!b) throw new ReportNotFoundError();
-    if (b.status !== 'draft') throw new WorkflowInputError(['这期通报已经发布']);
-    if (b.created_by === user.id) throw new WorkflowInputError(['不能审核发布自己生成的通报，请由另一位台账管理员或审核员发布']);
+    if (!b) throw new NotFoundError('bulletin');
+    if (b.status !== 'draft') throw new InputError(['这期通报已经发布']);
+    if (b.created_by === user.id) throw new InputError(['不能审核发布自己生成的通报，请由另一位台账管理员或审核员发布']);
     await trx.updateTable('bulletin').set({ status: 'published', approved_by: user.id, published_at: new Date() }).where('id', '=', id).execute();
     await recordAudit(trx, user, { action: 'bulletin.published', target: `bulletin:${id}` });
   });

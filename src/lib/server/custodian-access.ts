@@ -19,7 +19,7 @@ import { findUserByLogin, hashPassword, invalidateUserSessions, type StaffUser }
 import { recordAudit } from './audit.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
-import { WorkflowInputError } from './report-workflow.ts';
+import { InputError } from './errors.ts';
 import { accountNameProblems } from './staff-users.ts';
 
 /** How long a confirmed setup code stays usable. */
@@ -54,7 +54,7 @@ function sameHash(a: string, b: string | null): boolean {
 }
 
 function requireAdmin(actor: StaffUser): void {
-  if (actor.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以办理身份保管员账号']);
+  if (actor.role !== 'admin') throw new InputError(['只有系统管理员可以办理身份保管员账号']);
 }
 
 /** A password nobody knows: the account cannot be signed into until its setup is done. */
@@ -79,15 +79,15 @@ export async function requestCustodianChange(db: Kysely<Database>, admin: StaffU
     if (input.kind === 'create') {
       login = input.login.trim().toLowerCase();
       const problems = accountNameProblems(input.login, input.displayName);
-      if (problems.length) throw new WorkflowInputError(problems);
-      if (await findUserByLogin(trx, login)) throw new WorkflowInputError([`登录名“${login}”已被使用`]);
+      if (problems.length) throw new InputError(problems);
+      if (await findUserByLogin(trx, login)) throw new InputError([`登录名“${login}”已被使用`]);
       values = { kind: 'create', target_user_id: null, login, display_name: input.displayName.trim() };
     } else {
       const target = await trx.selectFrom('staff_user').select(['id', 'role', 'login']).where('id', '=', input.userId).executeTakeFirst();
-      if (!target) throw new WorkflowInputError(['账号不存在']);
-      if (target.id === admin.id) throw new WorkflowInputError(['不能为自己的账号申请身份保管员权限']);
-      if (input.kind === 'grant' && target.role === 'custodian') throw new WorkflowInputError(['这个账号已经是身份保管员']);
-      if (input.kind === 'reset' && target.role !== 'custodian') throw new WorkflowInputError(['只有身份保管员的密码需要两位管理员重设']);
+      if (!target) throw new InputError(['账号不存在']);
+      if (target.id === admin.id) throw new InputError(['不能为自己的账号申请身份保管员权限']);
+      if (input.kind === 'grant' && target.role === 'custodian') throw new InputError(['这个账号已经是身份保管员']);
+      if (input.kind === 'reset' && target.role !== 'custodian') throw new InputError(['只有身份保管员的密码需要两位管理员重设']);
       values = { kind: input.kind, target_user_id: target.id, login: null, display_name: null };
       login = target.login;
     }
@@ -97,7 +97,7 @@ export async function requestCustodianChange(db: Kysely<Database>, admin: StaffU
       .where('status', '=', 'pending')
       .where((eb) => (values.target_user_id ? eb('target_user_id', '=', values.target_user_id) : eb('login', '=', values.login)))
       .executeTakeFirst();
-    if (pending) throw new WorkflowInputError(['这个账号已有一项待确认的申请，请先确认或撤销它']);
+    if (pending) throw new InputError(['这个账号已有一项待确认的申请，请先确认或撤销它']);
     const { id } = await trx
       .insertInto('custodian_request')
       .values({ ...values, setup_hash_a: hashCode(halfA), requested_by: admin.id })
@@ -122,13 +122,13 @@ export async function confirmCustodianChange(db: Kysely<Database>, admin: StaffU
   const locked = await unusablePasswordHash();
   return db.transaction().execute(async (trx) => {
     const request = await trx.selectFrom('custodian_request').selectAll().where('id', '=', requestId).forUpdate().executeTakeFirst();
-    if (!request || request.status !== 'pending') throw new WorkflowInputError(['这项申请不存在或已办理']);
-    if (request.requested_by === admin.id) throw new WorkflowInputError(['不能确认自己提出的申请，请由另一位系统管理员确认']);
+    if (!request || request.status !== 'pending') throw new InputError(['这项申请不存在或已办理']);
+    if (request.requested_by === admin.id) throw new InputError(['不能确认自己提出的申请，请由另一位系统管理员确认']);
     const setup = { setup_hash_a: request.setup_hash_a, setup_hash_b: hashCode(halfB), setup_expires_at: new Date(Date.now() + SETUP_HOURS * 3600_000), password_hash: locked, password_changed_at: new Date() };
     let userId: string;
     let login: string;
     if (request.kind === 'create') {
-      if (await findUserByLogin(trx, request.login!)) throw new WorkflowInputError([`登录名“${request.login}”已被使用，请撤销这项申请`]);
+      if (await findUserByLogin(trx, request.login!)) throw new InputError([`登录名“${request.login}”已被使用，请撤销这项申请`]);
       ({ id: userId } = await trx
         .insertInto('staff_user')
         .values({ login: request.login!, display_name: request.display_name!, role: 'custodian', township: null, ...setup })
@@ -137,7 +137,7 @@ export async function confirmCustodianChange(db: Kysely<Database>, admin: StaffU
       login = request.login!;
     } else {
       const target = await trx.selectFrom('staff_user').select(['id', 'login', 'role']).where('id', '=', request.target_user_id!).forUpdate().executeTakeFirstOrThrow();
-      if (target.id === admin.id) throw new WorkflowInputError(['不能确认与自己账号有关的申请']);
+      if (target.id === admin.id) throw new InputError(['不能确认与自己账号有关的申请']);
       await trx.updateTable('staff_user').set({ role: 'custodian', township: null, active: true, ...setup }).where('id', '=', target.id).execute();
       await invalidateUserSessions(trx, target.id);
       userId = target.id;
@@ -154,7 +154,7 @@ export async function cancelCustodianChange(db: Kysely<Database>, admin: StaffUs
   requireAdmin(admin);
   await db.transaction().execute(async (trx) => {
     const request = await trx.selectFrom('custodian_request').select(['id', 'status', 'target_user_id', 'login']).where('id', '=', requestId).forUpdate().executeTakeFirst();
-    if (!request || request.status !== 'pending') throw new WorkflowInputError(['这项申请不存在或已办理']);
+    if (!request || request.status !== 'pending') throw new InputError(['这项申请不存在或已办理']);
     await trx.updateTable('custodian_request').set({ status: 'cancelled', decided_by: admin.id, decided_at: new Date() }).where('id', '=', requestId).execute();
     await recordAudit(trx, admin, { action: 'custodian.cancelled', target: request.target_user_id ? `user:${request.target_user_id}` : `login:${request.login}`, after: { request: requestId } });
   });
@@ -201,10 +201,10 @@ export async function completeCustodianSetup(
     sameHash(hashCode(input.halfA), row.setup_hash_a) && sameHash(hashCode(input.halfB), row.setup_hash_b);
   if (!row || !valid) {
     await recordAudit(db, null, { action: 'custodian.setup_failed', target: `login:${login}` });
-    throw new WorkflowInputError([SETUP_REFUSED]);
+    throw new InputError([SETUP_REFUSED]);
   }
   const problem = passwordProblem(input.password, [row.login, row.display_name]);
-  if (problem) throw new WorkflowInputError([problem]);
+  if (problem) throw new InputError([problem]);
   const hash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('staff_user').set({ password_hash: hash, password_changed_at: new Date(), setup_hash_a: null, setup_hash_b: null, setup_expires_at: null }).where('id', '=', row.id).execute();

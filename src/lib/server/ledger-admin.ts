@@ -11,7 +11,7 @@ import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { purgePublicPages } from './page-cache.ts';
-import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
 import { readLedgerFile, validateLedgerRecords, planLedgerImport, countImport, LedgerFileError, type ExistingItem, type ImportCounts, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
 import { areaProblem, parseMu } from '../mu.ts';
@@ -24,7 +24,7 @@ export const LEDGER_KEEPERS = ['ledger'] as const;
 const MAX_FILE = 10 * 1024 * 1024;
 
 function requireLedgerKeeper(user: StaffUser): void {
-  if (user.role !== 'ledger') throw new ReportAccessError('只有台账管理员可以进行这项操作');
+  if (user.role !== 'ledger') throw new ForbiddenError('只有台账管理员可以进行这项操作');
 }
 
 async function existingItems(db: Kysely<Database>): Promise<Map<string, ExistingItem>> {
@@ -92,8 +92,8 @@ async function computeGeometryPreview(db: Kysely<Database>, bytes: Uint8Array): 
 /** Stores the uploaded file for preview; nothing in the ledger changes yet. */
 export async function uploadLedgerFile(db: Kysely<Database>, user: StaffUser, file: File, kind: 'items' | 'geometry'): Promise<string> {
   requireLedgerKeeper(user);
-  if (file.size === 0) throw new WorkflowInputError(['请选择要导入的文件']);
-  if (file.size > MAX_FILE) throw new WorkflowInputError(['文件超过 10 MB，请分批导入']);
+  if (file.size === 0) throw new InputError(['请选择要导入的文件']);
+  if (file.size > MAX_FILE) throw new InputError(['文件超过 10 MB，请分批导入']);
   const bytes = Buffer.from(await file.arrayBuffer());
   const { id } = await db
     .insertInto('ledger_import')
@@ -135,12 +135,12 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
   requireLedgerKeeper(user);
   const summary = await db.transaction().execute(async (trx) => {
     const imp = await trx.selectFrom('ledger_import').selectAll().where('id', '=', importId).forUpdate().executeTakeFirst();
-    if (!imp) throw new ReportNotFoundError();
-    if (imp.status !== 'preview') throw new WorkflowInputError(['这个文件已经处理过了']);
+    if (!imp) throw new NotFoundError('ledgerImport');
+    if (imp.status !== 'preview') throw new InputError(['这个文件已经处理过了']);
     let counts: ImportCounts;
     if (imp.kind === 'items') {
       const preview = await computeItemsPreview(trx, imp.file_bytes, imp.file_name);
-      if (preview.fileError || preview.errors.length || !preview.plan) throw new WorkflowInputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
+      if (preview.fileError || preview.errors.length || !preview.plan) throw new InputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
       const batchIds = new Map((await trx.selectFrom('batch').select(['id', 'code']).execute()).map((b) => [b.code, b.id]));
       for (const row of [...preview.plan.added, ...preview.plan.changed.map((c) => c.row)]) {
         const values = {
@@ -153,7 +153,7 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
       counts = preview.counts;
     } else {
       const preview = await computeGeometryPreview(trx, imp.file_bytes);
-      if (preview.result.errors.length) throw new WorkflowInputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
+      if (preview.result.errors.length) throw new InputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
       for (const f of preview.result.features.filter((x) => preview.matched.includes(x.externalId))) {
         await trx
           .updateTable('ledger_item')
@@ -198,10 +198,10 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
   if (!PROBLEM_CLASSES.some((c) => c.code === e.problemClass)) problems.push('请选择问题类型');
   if (e.measure && !MEASURES.some((m) => m.code === e.measure)) problems.push('请从列表中选择整改措施');
   if (!e.reason.trim()) problems.push('请填写修改原因');
-  if (problems.length) throw new WorkflowInputError(problems);
+  if (problems.length) throw new InputError(problems);
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('ledger_item').select(['village', 'total_area_mu', 'farmland_area_mu', 'permanent_basic', 'problem_class', 'measure', 'deadline']).where('id', '=', itemId).forUpdate().executeTakeFirst();
-    if (!before) throw new ReportNotFoundError();
+    if (!before) throw new NotFoundError('ledgerItem');
     const after = { village: e.village.trim() || null, total_area_mu: e.totalAreaMu, farmland_area_mu: e.farmlandAreaMu, permanent_basic: e.permanentBasic, problem_class: e.problemClass, measure: e.measure || null, deadline: e.deadline || null };
     await trx.updateTable('ledger_item').set({ ...after, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.item_edited', target: `ledger:${itemId}`, before, after, reason: e.reason.trim() });
@@ -211,13 +211,13 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
 
 /** The township says it has put the item right. Its own township's items only. */
 export async function claimRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
-  if (user.role !== 'township') throw new ReportAccessError('整改完成由乡镇核查员申报');
-  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new WorkflowInputError([`请填写整改完成日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
+  if (user.role !== 'township') throw new ForbiddenError('整改完成由乡镇核查员申报');
+  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写整改完成日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['township', 'claimed_rectified_on', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
-    if (!item) throw new ReportNotFoundError();
-    if (item.township !== user.township) throw new ReportAccessError('只能申报本乡镇的图斑');
-    if (item.verified_rectified_on) throw new WorkflowInputError(['该图斑已核验销号']);
+    if (!item) throw new NotFoundError('ledgerItem');
+    if (item.township !== user.township) throw new ForbiddenError('只能申报本乡镇的图斑');
+    if (item.verified_rectified_on) throw new InputError(['该图斑已核验销号']);
     await trx.updateTable('ledger_item').set({ claimed_rectified_on: on, claimed_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.claimed', target: `ledger:${itemId}`, before: { claimed_rectified_on: item.claimed_rectified_on }, after: { claimed_rectified_on: on } });
   });
@@ -227,13 +227,13 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
 export async function verifyRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   requireLedgerKeeper(user);
-  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new WorkflowInputError([`请填写核验日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
+  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写核验日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['claimed_rectified_on', 'claimed_by', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
-    if (!item) throw new ReportNotFoundError();
-    if (!item.claimed_rectified_on) throw new WorkflowInputError(['乡镇还没有申报整改完成，不能核验销号']);
-    if (item.claimed_by === user.id) throw new WorkflowInputError(['申报和核验不能是同一个人']);
-    if (on < item.claimed_rectified_on) throw new WorkflowInputError(['核验日期不能早于申报日期']);
+    if (!item) throw new NotFoundError('ledgerItem');
+    if (!item.claimed_rectified_on) throw new InputError(['乡镇还没有申报整改完成，不能核验销号']);
+    if (item.claimed_by === user.id) throw new InputError(['申报和核验不能是同一个人']);
+    if (on < item.claimed_rectified_on) throw new InputError(['核验日期不能早于申报日期']);
     await trx.updateTable('ledger_item').set({ verified_rectified_on: on, verified_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.verified', target: `ledger:${itemId}`, before: { verified_rectified_on: item.verified_rectified_on }, after: { verified_rectified_on: on } });
   });

@@ -11,7 +11,7 @@ import { canViewReport } from './staff-access.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
 import { purgePublicPages } from './page-cache.ts';
-import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
 import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
 import { maskContacts } from '../contact-masking.ts';
 import type { NoticeDraftInput } from '../schemas/notice.ts';
@@ -23,7 +23,7 @@ export const NOTICE_DRAFTERS = ['publicity'] as const;
 export const NOTICE_APPROVERS = ['publicity', 'moderator'] as const;
 
 function requireRole(user: StaffUser, roles: readonly string[], message: string): void {
-  if (!roles.includes(user.role)) throw new ReportAccessError(message);
+  if (!roles.includes(user.role)) throw new ForbiddenError(message);
 }
 
 export interface NoticeText {
@@ -131,7 +131,7 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
     try {
       after.push(await processPhoto(Buffer.from(await f.arrayBuffer()), f.name));
     } catch (err) {
-      throw new WorkflowInputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
+      throw new InputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
     }
   }
   const steps = stepsOf(input);
@@ -140,8 +140,8 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
     let sourceReportId: string | null = null;
     if (input.sourceReportId) {
       const report = await trx.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', input.sourceReportId).executeTakeFirst();
-      if (!report) throw new ReportNotFoundError();
-      if (report.status !== 'closed' || !canViewReport(user, report)) throw new WorkflowInputError(['只能从已办结的举报起草通报']);
+      if (!report) throw new NotFoundError('report');
+      if (report.status !== 'closed' || !canViewReport(user, report)) throw new InputError(['只能从已办结的举报起草通报']);
       sourceReportId = report.id;
     }
     const values = {
@@ -171,8 +171,8 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
     let changed: string[];
     if (input.noticeId) {
       const existing = await trx.selectFrom('case_notice').selectAll().where('id', '=', input.noticeId).forUpdate().executeTakeFirst();
-      if (!existing) throw new ReportNotFoundError();
-      if (existing.status !== 'draft') throw new WorkflowInputError(['已发布或已撤回的通报不能再修改；如需更正，请撤回后重新起草']);
+      if (!existing) throw new NotFoundError('notice');
+      if (existing.status !== 'draft') throw new InputError(['已发布或已撤回的通报不能再修改；如需更正，请撤回后重新起草']);
       id = existing.id;
       const beforeNow = await trx.selectFrom('case_notice_photo').select('public_key').where('notice_id', '=', id).where('kind', '=', 'before').orderBy('position').execute();
       // Drafts saved before the originals were kept: their public text is the best original there is.
@@ -208,11 +208,11 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
   requireRole(user, NOTICE_APPROVERS, '只有宣传组或审核员可以审核通报');
   await db.transaction().execute(async (trx) => {
     const notice = await trx.selectFrom('case_notice').select(['id', 'status', 'drafted_by', 'title']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
-    if (!notice) throw new ReportNotFoundError();
-    if (notice.status !== 'draft') throw new WorkflowInputError(['只有草稿可以审核发布']);
+    if (!notice) throw new NotFoundError('notice');
+    if (notice.status !== 'draft') throw new InputError(['只有草稿可以审核发布']);
     const drafters = await listNoticeDrafters(trx, noticeId);
     if (notice.drafted_by === user.id || drafters.some((d) => d.id === user.id)) {
-      throw new WorkflowInputError(['您起草或修改过这份通报，不能再审核它；请由没有改动过它的另一位宣传组成员或审核员审核']);
+      throw new InputError(['您起草或修改过这份通报，不能再审核它；请由没有改动过它的另一位宣传组成员或审核员审核']);
     }
     const now = new Date();
     await trx.updateTable('case_notice').set({ status: 'published', approved_by: user.id, approved_at: now, published_at: now, updated_at: now }).where('id', '=', noticeId).execute();
@@ -229,11 +229,11 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
 /** Withdraws a published notice: its page answers 410 with the date and category, nothing else. */
 export async function withdrawNotice(db: Kysely<Database>, user: StaffUser, noticeId: string, category: WithdrawReason, reason: string): Promise<void> {
   requireRole(user, NOTICE_APPROVERS, '只有宣传组或审核员可以撤回通报');
-  if ([...reason.trim()].length < 4) throw new WorkflowInputError(['请写明撤回原因（至少 4 个字），只记入内部审计，不公开']);
+  if ([...reason.trim()].length < 4) throw new InputError(['请写明撤回原因（至少 4 个字），只记入内部审计，不公开']);
   await db.transaction().execute(async (trx) => {
     const notice = await trx.selectFrom('case_notice').select(['id', 'status']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
-    if (!notice) throw new ReportNotFoundError();
-    if (notice.status !== 'published') throw new WorkflowInputError(['只有已发布的通报可以撤回']);
+    if (!notice) throw new NotFoundError('notice');
+    if (notice.status !== 'published') throw new InputError(['只有已发布的通报可以撤回']);
     const now = new Date();
     await trx.updateTable('case_notice').set({ status: 'withdrawn', withdrawn_at: now, withdraw_category: category, withdraw_reason: reason.trim(), updated_at: now }).where('id', '=', noticeId).execute();
     await recordAudit(trx, user, { action: 'notice.withdrawn', target: `notice:${noticeId}`, before: { status: 'published' }, after: { status: 'withdrawn', category }, reason: reason.trim() });

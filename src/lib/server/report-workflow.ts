@@ -18,26 +18,7 @@ import {
   type ActionInput, type ReportState, type WorkflowAction,
 } from '../workflow.ts';
 import { isBigintId } from '../schemas/ids.ts';
-
-export class WorkflowInputError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join('；'));
-    this.problems = problems;
-  }
-}
-
-export class ReportAccessError extends Error {
-  constructor(message = '您无权处理这件举报') {
-    super(message);
-  }
-}
-
-export class ReportNotFoundError extends Error {
-  constructor() {
-    super('没有找到这件举报');
-  }
-}
+import { ForbiddenError, InputError, NotFoundError } from './errors.ts';
 
 type Patch = Updateable<ReportTable>;
 
@@ -83,15 +64,15 @@ export async function performWorkflowAction(
   /** More work that must commit with the act or not at all (a verification's photos). */
   alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<ActResult> {
-  if (!isBigintId(reportId)) throw new ReportNotFoundError();
+  if (!isBigintId(reportId)) throw new NotFoundError('report');
   const problems = checkActionInput(action, input);
   if (action === 'assign' && input.township && !jurisdiction.townships.some((t) => t.code === input.township)) problems.push('请选择本县的乡镇');
-  if (problems.length) throw new WorkflowInputError(problems);
+  if (problems.length) throw new InputError(problems);
 
   return db.transaction().execute(async (trx) => {
     const report = await trx.selectFrom('report').selectAll().where('id', '=', reportId).forUpdate().executeTakeFirst();
-    if (!report) throw new ReportNotFoundError();
-    if (!canViewReport(user, report)) throw new ReportAccessError();
+    if (!report) throw new NotFoundError('report');
+    if (!canViewReport(user, report)) throw new ForbiddenError('您无权处理这件举报');
     if (!isReportState(report.status)) throw new TransitionError(`未知状态：${report.status}`);
     const from = report.status;
     const to = applyAction(user.role, from, action, { found: input.found });
@@ -139,7 +120,7 @@ export async function performWorkflowAction(
         // its own duplicates move along when it becomes one (below).
         const originalId = named?.duplicate_of ?? named?.id;
         const original = originalId ? await trx.selectFrom('report').select(['id', 'status', 'public_reply']).where('id', '=', originalId).executeTakeFirst() : undefined;
-        if (!original || original.id === report.id) throw new WorkflowInputError(['原举报编号不存在']);
+        if (!original || original.id === report.id) throw new InputError(['原举报编号不存在']);
         await trx.updateTable('report').set({ duplicate_of: original.id }).where('duplicate_of', '=', report.id).execute();
         patch.duplicate_of = original.id;
         // Already closed: its public reply is this report's reply too, now (closing will not come again).

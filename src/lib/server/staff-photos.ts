@@ -6,7 +6,7 @@ import { recordAudit } from './audit.ts';
 import { canViewReport } from './staff-access.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
-import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
 import { isBigintId } from '../schemas/ids.ts';
 
 /**
@@ -15,14 +15,14 @@ import { isBigintId } from '../schemas/ids.ts';
  */
 export async function prepareStaffPhotos(user: StaffUser, files: File[]): Promise<ProcessedPhoto[]> {
   // Verification photos are the township officer's evidence from the site; no other role adds them.
-  if (user.role !== 'township') throw new ReportAccessError();
-  if (files.length > PHOTO_LIMITS.maxFiles) throw new WorkflowInputError([`最多上传 ${PHOTO_LIMITS.maxFiles} 张照片`]);
+  if (user.role !== 'township') throw new ForbiddenError('您无权处理这件举报');
+  if (files.length > PHOTO_LIMITS.maxFiles) throw new InputError([`最多上传 ${PHOTO_LIMITS.maxFiles} 张照片`]);
   const processed: ProcessedPhoto[] = [];
   for (const f of files) {
     try {
       processed.push(await processPhoto(Buffer.from(await f.arrayBuffer()), f.name));
     } catch (err) {
-      throw new WorkflowInputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
+      throw new InputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
     }
   }
   return processed;
@@ -43,8 +43,8 @@ export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, repo
   const processed = await prepareStaffPhotos(user, files);
   await db.transaction().execute(async (trx) => {
     const report = await trx.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', reportId).forUpdate().executeTakeFirst();
-    if (!report) throw new ReportNotFoundError();
-    if (!canViewReport(user, report)) throw new ReportAccessError();
+    if (!report) throw new NotFoundError('report');
+    if (!canViewReport(user, report)) throw new ForbiddenError('您无权处理这件举报');
     await insertStaffPhotos(trx, user, reportId, processed, store);
   });
 }

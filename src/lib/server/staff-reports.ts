@@ -9,7 +9,7 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { canViewReport } from './staff-access.ts';
 import { decryptField } from './field-crypto.ts';
-import { ReportAccessError, ReportNotFoundError, WorkflowInputError } from './report-workflow.ts';
+import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
 import { isReportState, type ReportState } from '../workflow.ts';
 import { REPORTABLE_CLASSES } from '../taxonomy.ts';
 import { isBigintId } from '../schemas/ids.ts';
@@ -45,10 +45,10 @@ export interface StaffReportView {
 }
 
 async function lockVisible(db: Kysely<Database>, user: StaffUser, id: string) {
-  if (!isBigintId(id)) throw new ReportNotFoundError();
+  if (!isBigintId(id)) throw new NotFoundError('report');
   const row = await db.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw new ReportNotFoundError();
-  if (!canViewReport(user, row)) throw new ReportAccessError();
+  if (!row) throw new NotFoundError('report');
+  if (!canViewReport(user, row)) throw new ForbiddenError('您无权处理这件举报');
   return row;
 }
 
@@ -120,12 +120,12 @@ export interface Correction {
 
 /** A moderator's correction; the citizen's own words stay in their columns. Empty clears a correction. */
 export async function correctReport(db: Kysely<Database>, user: StaffUser, id: string, c: Correction): Promise<void> {
-  if (user.role !== 'moderator') throw new ReportAccessError();
+  if (user.role !== 'moderator') throw new ForbiddenError('您无权处理这件举报');
   const problems: string[] = [];
   if (!c.reason.trim()) problems.push('请填写修正原因');
   if (c.problemClass && !REPORTABLE_CLASSES.includes(c.problemClass as never)) problems.push('请选择有效的问题类型');
   if ((c.description?.length ?? 0) > 2000 || (c.place?.length ?? 0) > 200) problems.push('修正内容过长');
-  if (problems.length) throw new WorkflowInputError(problems);
+  if (problems.length) throw new InputError(problems);
   await db.transaction().execute(async (trx) => {
     await lockVisible(trx, user, id);
     const before = await trx.selectFrom('report').select(['corrected_problem_class', 'corrected_place', 'corrected_description']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -141,10 +141,10 @@ export async function correctReport(db: Kysely<Database>, user: StaffUser, id: s
 
 /** The moderator's public reply, shown on /track/ at once (closing repeats it as the final word). */
 export async function replyToReport(db: Kysely<Database>, user: StaffUser, id: string, reply: string): Promise<void> {
-  if (user.role !== 'moderator') throw new ReportAccessError();
+  if (user.role !== 'moderator') throw new ForbiddenError('您无权处理这件举报');
   const text = reply.trim();
-  if (!text) throw new WorkflowInputError(['请填写公开答复']);
-  if ([...text].length > 2000) throw new WorkflowInputError(['公开答复不能超过 2000 字']);
+  if (!text) throw new InputError(['请填写公开答复']);
+  if ([...text].length > 2000) throw new InputError(['公开答复不能超过 2000 字']);
   await db.transaction().execute(async (trx) => {
     const row = await lockVisible(trx, user, id);
     const before = await trx.selectFrom('report').select('public_reply').where('id', '=', id).executeTakeFirstOrThrow();
@@ -155,9 +155,9 @@ export async function replyToReport(db: Kysely<Database>, user: StaffUser, id: s
 }
 
 export async function addInternalNote(db: Kysely<Database>, user: StaffUser, id: string, body: string): Promise<void> {
-  if (user.role !== 'moderator' && user.role !== 'township') throw new ReportAccessError();
+  if (user.role !== 'moderator' && user.role !== 'township') throw new ForbiddenError('您无权处理这件举报');
   const text = body.trim();
-  if (!text) throw new WorkflowInputError(['请填写备注内容']);
+  if (!text) throw new InputError(['请填写备注内容']);
   await db.transaction().execute(async (trx) => {
     await lockVisible(trx, user, id);
     await trx.insertInto('report_note').values({ report_id: id, author_id: user.id, kind: 'internal', body: text.slice(0, 4000) }).execute();
@@ -167,13 +167,13 @@ export async function addInternalNote(db: Kysely<Database>, user: StaffUser, id:
 
 /** Links a report to a ledger item by its external id (图斑编号), or unlinks with ''. */
 export async function linkLedgerItem(db: Kysely<Database>, user: StaffUser, id: string, externalId: string): Promise<void> {
-  if (user.role !== 'moderator' && user.role !== 'township') throw new ReportAccessError();
+  if (user.role !== 'moderator' && user.role !== 'township') throw new ForbiddenError('您无权处理这件举报');
   await db.transaction().execute(async (trx) => {
     await lockVisible(trx, user, id);
     let itemId: string | null = null;
     if (externalId.trim()) {
       const item = await trx.selectFrom('ledger_item').select('id').where('external_id', '=', externalId.trim()).executeTakeFirst();
-      if (!item) throw new WorkflowInputError([`台账中没有编号为“${externalId.trim()}”的图斑`]);
+      if (!item) throw new InputError([`台账中没有编号为“${externalId.trim()}”的图斑`]);
       itemId = item.id;
     }
     const before = await trx.selectFrom('report').select('ledger_item_id').where('id', '=', id).executeTakeFirstOrThrow();
@@ -189,8 +189,8 @@ export interface RevealedIdentity {
 
 /** Custodians only, with a stated reason; the reveal is audited before anything is decrypted. */
 export async function revealIdentity(db: Kysely<Database>, user: StaffUser, id: string, reason: string, key: Buffer): Promise<RevealedIdentity> {
-  if (user.role !== 'custodian') throw new ReportAccessError();
-  if ([...reason.trim()].length < 4) throw new WorkflowInputError(['请写明查看举报人身份的理由（至少 4 个字）']);
+  if (user.role !== 'custodian') throw new ForbiddenError('您无权处理这件举报');
+  if ([...reason.trim()].length < 4) throw new InputError(['请写明查看举报人身份的理由（至少 4 个字）']);
   return db.transaction().execute(async (trx) => {
     await lockVisible(trx, user, id);
     const row = await trx.selectFrom('report').select(['reporter_name_enc', 'reporter_phone_enc']).where('id', '=', id).executeTakeFirstOrThrow();

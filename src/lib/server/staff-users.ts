@@ -13,7 +13,7 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-strength.ts';
 import { recordAudit } from './audit.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
 import { STAFF_ROLES, type StaffRole } from '../workflow.ts';
-import { WorkflowInputError } from './report-workflow.ts';
+import { InputError } from './errors.ts';
 
 export type SignInResult =
   | { ok: true; token: string; session: Session; user: StaffUser }
@@ -69,9 +69,9 @@ export async function signIn(db: Kysely<Database>, login: string, password: stri
 
 export async function changePassword(db: Kysely<Database>, user: StaffUser, sessionId: string, current: string, next: string): Promise<void> {
   const problem = passwordProblem(next, [user.login, user.displayName]);
-  if (problem) throw new WorkflowInputError([problem]);
+  if (problem) throw new InputError([problem]);
   const row = await db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(row.password_hash, current))) throw new WorkflowInputError(['当前密码不正确']);
+  if (!(await verifyPassword(row.password_hash, current))) throw new InputError(['当前密码不正确']);
   const hash = await hashPassword(next);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('staff_user').set({ password_hash: hash, password_changed_at: new Date() }).where('id', '=', user.id).execute();
@@ -113,13 +113,13 @@ export function checkNewUser(u: NewStaffUser, options: { demo?: boolean } = {}):
 
 /** Creates an account; `actor` is null when created from the command line. */
 export async function createStaffUser(db: Kysely<Database>, actor: StaffUser | null, u: NewStaffUser, options: { demo?: boolean } = {}): Promise<string> {
-  if (actor && actor.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以创建账号']);
+  if (actor && actor.role !== 'admin') throw new InputError(['只有系统管理员可以创建账号']);
   // One admin alone never makes a custodian: that takes a second admin (custodian-access.ts).
-  if (actor && u.role === 'custodian') throw new WorkflowInputError([CUSTODIAN_NEEDS_TWO]);
+  if (actor && u.role === 'custodian') throw new InputError([CUSTODIAN_NEEDS_TWO]);
   const problems = checkNewUser(u, options);
-  if (problems.length) throw new WorkflowInputError(problems);
+  if (problems.length) throw new InputError(problems);
   const login = u.login.trim().toLowerCase();
-  if (await findUserByLogin(db, login)) throw new WorkflowInputError([`登录名“${login}”已被使用`]);
+  if (await findUserByLogin(db, login)) throw new InputError([`登录名“${login}”已被使用`]);
   const hash = await hashPassword(u.password);
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
@@ -138,14 +138,14 @@ export async function updateStaffUser(
   userId: string,
   change: { role: string; township: string | null; active: boolean },
 ): Promise<void> {
-  if (admin.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以修改账号']);
-  if (!STAFF_ROLES.includes(change.role as StaffRole)) throw new WorkflowInputError(['请选择角色']);
-  if (change.role === 'township' && !jurisdiction.townships.some((t) => t.code === change.township)) throw new WorkflowInputError(['乡镇核查员必须选择所属乡镇']);
-  if (userId === admin.id && (!change.active || change.role !== 'admin')) throw new WorkflowInputError(['不能停用或降级自己的管理员账号']);
+  if (admin.role !== 'admin') throw new InputError(['只有系统管理员可以修改账号']);
+  if (!STAFF_ROLES.includes(change.role as StaffRole)) throw new InputError(['请选择角色']);
+  if (change.role === 'township' && !jurisdiction.townships.some((t) => t.code === change.township)) throw new InputError(['乡镇核查员必须选择所属乡镇']);
+  if (userId === admin.id && (!change.active || change.role !== 'admin')) throw new InputError(['不能停用或降级自己的管理员账号']);
   await db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('staff_user').select(['role', 'township', 'active']).where('id', '=', userId).forUpdate().executeTakeFirst();
-    if (!before) throw new WorkflowInputError(['账号不存在']);
-    if (change.role === 'custodian' && before.role !== 'custodian') throw new WorkflowInputError([CUSTODIAN_NEEDS_TWO]);
+    if (!before) throw new InputError(['账号不存在']);
+    if (change.role === 'custodian' && before.role !== 'custodian') throw new InputError([CUSTODIAN_NEEDS_TWO]);
     const after = { role: change.role, township: change.role === 'township' ? change.township : null, active: change.active };
     await trx.updateTable('staff_user').set(after).where('id', '=', userId).execute();
     // A changed role or a deactivated account must not keep old sessions with old rights.
@@ -155,7 +155,7 @@ export async function updateStaffUser(
 }
 
 export async function endUserSessions(db: Kysely<Database>, admin: StaffUser, userId: string): Promise<number> {
-  if (admin.role !== 'admin') throw new WorkflowInputError(['只有系统管理员可以强制下线']);
+  if (admin.role !== 'admin') throw new InputError(['只有系统管理员可以强制下线']);
   return db.transaction().execute(async (trx) => {
     const ended = await invalidateUserSessions(trx, userId);
     await recordAudit(trx, admin, { action: 'user.sessions_ended', target: `user:${userId}`, after: { sessions_ended: ended } });
