@@ -81,7 +81,8 @@ async function computeGeometryPreview(db: Kysely<Database>, bytes: Uint8Array): 
   const outline = (g: unknown) => JSON.stringify(g && typeof g === 'object' ? [(g as { type?: unknown }).type, (g as { coordinates?: unknown }).coordinates] : null);
   const stored = new Map(ids.length ? (await db.selectFrom('ledger_item').select(['external_id', 'geometry']).where('external_id', 'in', ids).execute()).map((r) => [r.external_id, outline(r.geometry)]) : []);
   const same = result.features.filter((f) => stored.get(f.externalId) === outline(f.geometry)).map((f) => f.externalId);
-  const matched = ids.filter((i) => stored.has(i) && !same.includes(i));
+  const sameIds = new Set(same);
+  const matched = ids.filter((i) => stored.has(i) && !sameIds.has(i));
   const unmatched = ids.filter((i) => !stored.has(i));
   // Each feature read counts once: changed, unchanged, or in error (broken, or no such patch).
   const broken = new Set(result.errors.map((e) => e.index)).size;
@@ -154,7 +155,8 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
     } else {
       const preview = await computeGeometryPreview(trx, imp.file_bytes);
       if (preview.result.errors.length) throw new InputError(['文件里还有错误，请修改后重新上传；这次没有导入任何内容']);
-      for (const f of preview.result.features.filter((x) => preview.matched.includes(x.externalId))) {
+      const changed = new Set(preview.matched);
+      for (const f of preview.result.features.filter((x) => changed.has(x.externalId))) {
         await trx
           .updateTable('ledger_item')
           .set({ geometry: JSON.stringify(f.geometry), min_lng: f.bbox[0], min_lat: f.bbox[1], max_lng: f.bbox[2], max_lat: f.bbox[3], updated_at: new Date() })

@@ -26,7 +26,7 @@ export interface SiteSection {
   entries: SiteEntry[];
 }
 
-/** When this build was made: the date of pages whose content only a deploy changes. */
+/** The day this instance started (a deploy restarts it): the date of pages whose content only a deploy changes. */
 const BUILT_ON = chinaDateOf(new Date());
 
 const latest = (dates: ReadonlyArray<string | null | undefined>, fallback = BUILT_ON): string =>
