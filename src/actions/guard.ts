@@ -4,12 +4,14 @@ import { GENERIC_SYSTEM_ERROR } from '../lib/action-errors.ts';
 import { isDatabaseUnavailable } from '../lib/server/db.ts';
 import type { StaffUser } from '../lib/server/auth.ts';
 import { ForbiddenError, NotFoundError, InputError } from '../lib/server/errors.ts';
-import { TransitionError, type StaffRole } from '../lib/workflow.ts';
+import { TransitionError } from '../lib/workflow.ts';
+import { can, refusalFor, type Permission } from '../lib/permissions.ts';
 
-export function requireStaff(context: ActionAPIContext, roles?: readonly StaffRole[]): StaffUser {
+/** The signed-in user, once the permission table lets them do `permission` at all (the row's reach is the service's to check). */
+export function requireStaff(context: ActionAPIContext, permission: Permission): StaffUser {
   const user = context.locals.user;
   if (!user) throw new ActionError({ code: 'UNAUTHORIZED', message: '请先登录' });
-  if (roles && !roles.includes(user.role)) throw new ActionError({ code: 'FORBIDDEN', message: '您的角色不能进行这项操作' });
+  if (!can(user, permission)) throw new ActionError({ code: 'FORBIDDEN', message: refusalFor(permission) });
   return user;
 }
 

@@ -11,7 +11,7 @@ export const ledger = {
     input: ledgerUploadSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger']);
+        const user = requireStaff(context, 'ledger.import');
         const importId = await uploadLedgerFile(getDb(), user, input.file, input.kind);
         return { redirectTo: `/staff/ledger/imports/${importId}/` };
       }),
@@ -21,7 +21,7 @@ export const ledger = {
     input: ledgerImportSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger']);
+        const user = requireStaff(context, 'ledger.import');
         await confirmImport(getDb(), user, input.importId);
         return { redirectTo: `/staff/ledger/imports/${input.importId}/?done=confirmed` };
       }),
@@ -31,7 +31,7 @@ export const ledger = {
     input: ledgerImportSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger']);
+        const user = requireStaff(context, 'ledger.import');
         await discardImport(getDb(), user, input.importId);
         return { redirectTo: '/staff/ledger/?done=discarded' };
       }),
@@ -41,7 +41,7 @@ export const ledger = {
     input: ledgerEditSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger']);
+        const user = requireStaff(context, 'ledger.edit');
         await editLedgerItem(getDb(), user, input.itemId, { ...input, permanentBasic: input.permanentBasic === 'yes' });
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=edited` };
       }),
@@ -51,7 +51,7 @@ export const ledger = {
     input: ledgerDateSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['township']);
+        const user = requireStaff(context, 'ledger.claim');
         await claimRectified(getDb(), user, input.itemId, input.on);
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=claimed` };
       }),
@@ -61,7 +61,7 @@ export const ledger = {
     input: ledgerDateSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger']);
+        const user = requireStaff(context, 'ledger.verify');
         await verifyRectified(getDb(), user, input.itemId, input.on);
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=verified` };
       }),

@@ -16,7 +16,7 @@ export const publishing = {
     input: noticeDraftSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['publicity']);
+        const user = requireStaff(context, 'notice.draft');
         const id = await saveNoticeDraft(getDb(), user, input);
         return { redirectTo: `/staff/notices/${id}/?done=saved` };
       }),
@@ -26,7 +26,7 @@ export const publishing = {
     input: noticeActSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['publicity', 'moderator']);
+        const user = requireStaff(context, 'notice.review');
         await approveAndPublishNotice(getDb(), user, input.noticeId);
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=published` };
       }),
@@ -36,7 +36,7 @@ export const publishing = {
     input: noticeWithdrawSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['publicity', 'moderator']);
+        const user = requireStaff(context, 'notice.withdraw');
         await withdrawNotice(getDb(), user, input.noticeId, input.category, input.reason);
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=withdrawn` };
       }),
@@ -45,7 +45,7 @@ export const publishing = {
     accept: 'form',
     handler: (_input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger']);
+        const user = requireStaff(context, 'bulletin.generate');
         await freezeBulletin(getDb(), user);
         return { redirectTo: '/staff/bulletins/?done=frozen' };
       }),
@@ -55,7 +55,7 @@ export const publishing = {
     input: idSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['ledger', 'moderator']);
+        const user = requireStaff(context, 'bulletin.publish');
         await publishBulletin(getDb(), user, input.id);
         return { redirectTo: '/staff/bulletins/?done=published' };
       }),

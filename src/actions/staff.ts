@@ -19,6 +19,7 @@ import { clientAddress } from '../lib/server/client-address.ts';
 import { dailyClientKey } from '../lib/server/rate-limit.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { guarded, requireStaff } from './guard.ts';
+import { can } from '../lib/permissions.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;
 const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
@@ -60,7 +61,7 @@ export const staff = {
     input: changePasswordSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context);
+        const user = requireStaff(context, 'account.manage');
         await changePassword(getDb(), user, context.locals.session!.id, input.current, input.next);
         return { redirectTo: '/staff/account/?changed=1' };
       }),
@@ -71,11 +72,10 @@ export const staff = {
     input: workflowSchema,
     handler: (input, context) =>
       guarded(async () => {
-        // Role per transition is enforced by the state machine inside performWorkflowAction.
-        const user = requireStaff(context, ['moderator', 'township']);
+        const user = requireStaff(context, `report.${input.action}`);
         const db = getDb();
         if (input.photos.length) {
-          if (user.role !== 'township' || input.action !== 'recordVerification') throw new ActionError({ code: 'BAD_REQUEST', message: '只有登记核查结果时可以上传照片' });
+          if (!can(user, 'report.addPhotos') || input.action !== 'recordVerification') throw new ActionError({ code: 'BAD_REQUEST', message: '只有登记核查结果时可以上传照片' });
         }
         // Photos are checked first and stored in the act's transaction: a bad photo refuses the whole
         // verification, rather than failing after it was recorded (and leaving the form unrepeatable).
@@ -100,7 +100,7 @@ export const staff = {
     input: reportTextSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['moderator']);
+        const user = requireStaff(context, 'report.reply');
         await replyToReport(getDb(), user, input.reportId, input.text);
         return { redirectTo: `${reportPage(input.reportId)}?done=reply` };
       }),
@@ -111,7 +111,7 @@ export const staff = {
     input: reportTextSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['moderator', 'township']);
+        const user = requireStaff(context, 'report.note');
         await addInternalNote(getDb(), user, input.reportId, input.text);
         return { redirectTo: `${reportPage(input.reportId)}?done=note` };
       }),
@@ -122,7 +122,7 @@ export const staff = {
     input: correctionSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['moderator']);
+        const user = requireStaff(context, 'report.correct');
         await correctReport(getDb(), user, input.reportId, input);
         return { redirectTo: `${reportPage(input.reportId)}?done=correct` };
       }),
@@ -133,7 +133,7 @@ export const staff = {
     input: linkLedgerSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['moderator', 'township']);
+        const user = requireStaff(context, 'report.linkLedger');
         await linkLedgerItem(getDb(), user, input.reportId, input.externalId);
         return { redirectTo: `${reportPage(input.reportId)}?done=link` };
       }),
@@ -144,7 +144,7 @@ export const staff = {
     input: revealSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const user = requireStaff(context, ['custodian']);
+        const user = requireStaff(context, 'report.revealIdentity');
         const identity = await revealIdentity(getDb(), user, input.reportId, input.reason, getSecrets().reporterKey);
         // Shown on this response only: never redirected, stored or cached.
         return { show: true as const, identity };
@@ -156,7 +156,7 @@ export const staff = {
     input: createUserSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const admin = requireStaff(context, ['admin']);
+        const admin = requireStaff(context, 'user.manage');
         if (input.role === 'custodian') {
           // Shown on this response only: the half of the setup code is never redirected or stored.
           const { halfA, login } = await requestCustodianChange(getDb(), admin, { kind: 'create', login: input.login, displayName: input.displayName });
@@ -172,7 +172,7 @@ export const staff = {
     input: updateUserSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const admin = requireStaff(context, ['admin']);
+        const admin = requireStaff(context, 'user.manage');
         const db = getDb();
         if (await grantsCustodian(db, input.userId, input.role)) {
           const { halfA, login } = await requestCustodianChange(db, admin, { kind: 'grant', userId: input.userId });
@@ -188,7 +188,7 @@ export const staff = {
     input: userIdSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const admin = requireStaff(context, ['admin']);
+        const admin = requireStaff(context, 'user.manage');
         const { halfA, login } = await requestCustodianChange(getDb(), admin, { kind: 'reset', userId: input.userId });
         return { show: 'requested' as const, halfA, login };
       }),
@@ -199,7 +199,7 @@ export const staff = {
     input: custodianRequestIdSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const admin = requireStaff(context, ['admin']);
+        const admin = requireStaff(context, 'user.manage');
         const { login, halfB } = await confirmCustodianChange(getDb(), admin, input.requestId);
         return { show: 'confirmed' as const, halfB, login };
       }),
@@ -210,7 +210,7 @@ export const staff = {
     input: custodianRequestIdSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const admin = requireStaff(context, ['admin']);
+        const admin = requireStaff(context, 'user.manage');
         await cancelCustodianChange(getDb(), admin, input.requestId);
         return { redirectTo: '/staff/users/?done=cancelled' };
       }),
@@ -237,7 +237,7 @@ export const staff = {
     input: userIdSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const admin = requireStaff(context, ['admin']);
+        const admin = requireStaff(context, 'user.manage');
         await endUserSessions(getDb(), admin, input.userId);
         return { redirectTo: '/staff/users/?done=sessions' };
       }),

@@ -12,6 +12,7 @@
  * asks this module what may happen next.
  */
 import { MEASURES, OUTCOMES } from './taxonomy.ts';
+import { rolesFor, type StaffRole } from './permissions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // States
@@ -48,13 +49,6 @@ export function isReportState(value: unknown): value is ReportState {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Roles
-
-export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
-
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-// ---------------------------------------------------------------------------------------------
 // Actions and transitions
 
 export const WORKFLOW_ACTIONS = [
@@ -76,43 +70,38 @@ export interface Transition {
   readonly from: readonly ReportState[];
   /** Possible results; more than one only for recordVerification, chosen by `found`. */
   readonly to: readonly ReportState[];
-  /** The only roles that may perform it. */
-  readonly roles: readonly StaffRole[];
   /** Chinese verb for buttons, the audit log and error messages. */
   readonly label: string;
 }
 
 /**
- * The whole workflow. Who does what:
- *  - moderator (county 举报受理人员): judges incoming reports, assigns, closes, reopens;
- *  - township (乡镇核查人员): verifies on site and handles what is found.
+ * The whole workflow: which states each act starts from and lands on. Who may perform each act
+ * is the permission `report.<action>` in permissions.ts.
  */
 export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
   // 判定: the report is within scope and will be handled.
-  accept: { from: ['submitted'], to: ['accepted'], roles: ['moderator'], label: '受理' },
+  accept: { from: ['submitted'], to: ['accepted'], label: '受理' },
   // 判定: outside what the hotline handles; needs a REFUSAL_REASONS code telling where to go.
-  refuse: { from: ['submitted'], to: ['refused'], roles: ['moderator'], label: '不予受理' },
+  refuse: { from: ['submitted'], to: ['refused'], label: '不予受理' },
   // The same place and problem is already being handled: close this one, pointing at the original.
   markDuplicate: {
     from: ['submitted', 'accepted'],
     to: ['closed'],
-    roles: ['moderator'],
     label: '按重复举报办结',
   },
   // 交办: to the township where it happened. Allowed again while verifying because the first
   // assignment is sometimes to the wrong township (reports near a boundary).
-  assign: { from: ['accepted', 'verifying'], to: ['verifying'], roles: ['moderator'], label: '交办乡镇' },
+  assign: { from: ['accepted', 'verifying'], to: ['verifying'], label: '交办乡镇' },
   // 核查: the township says whether the problem is real; needs found + notes.
   recordVerification: {
     from: ['verifying'],
     to: ['substantiated', 'unsubstantiated'],
-    roles: ['township'],
     label: '登记核查结果',
   },
   // 处理: measure and first outcome.
-  startHandling: { from: ['substantiated'], to: ['rectifying'], roles: ['township'], label: '开始整改' },
+  startHandling: { from: ['substantiated'], to: ['rectifying'], label: '开始整改' },
   // Progress while rectifying (e.g. 正在整改中 → 已复耕); the state does not change.
-  recordHandling: { from: ['rectifying'], to: ['rectifying'], roles: ['township'], label: '更新整改情况' },
+  recordHandling: { from: ['rectifying'], to: ['rectifying'], label: '更新整改情况' },
   // 反馈: closing always gives the citizen a public reply. From `substantiated` too, for a problem
   // already put right by the time it was verified, or handed to another authority.
   // The township officer who handled it may close it too (the issue's loop: verify, then close),
@@ -120,12 +109,11 @@ export const TRANSITIONS: Readonly<Record<WorkflowAction, Transition>> = {
   close: {
     from: ['unsubstantiated', 'rectifying', 'substantiated'],
     to: ['closed'],
-    roles: ['moderator', 'township'],
     label: '办结',
   },
   // A refused or closed report comes back (new facts, a wrong judgement, a failed review):
   // it restarts at accepted, so it is assigned again explicitly.
-  reopen: { from: ['closed', 'refused'], to: ['accepted'], roles: ['moderator'], label: '重新受理' },
+  reopen: { from: ['closed', 'refused'], to: ['accepted'], label: '重新受理' },
 };
 
 /** A disallowed move. The message is Chinese and names the state and the action. */
@@ -164,11 +152,16 @@ export function nextState(state: ReportState, action: WorkflowAction, input?: { 
   return transition.to[0]!;
 }
 
+/** Whether the permission table grants `role` the act at all (on some report). */
+function roleMay(role: StaffRole, action: WorkflowAction): boolean {
+  return rolesFor(`report.${action}`).includes(role);
+}
+
 /** Whether `role` may perform `action` on a report in `state`. Never throws. */
 export function canPerform(role: StaffRole, state: ReportState, action: WorkflowAction): boolean {
   if (!isReportState(state) || !Object.hasOwn(TRANSITIONS, action)) return false;
   const transition = TRANSITIONS[action];
-  return transition.roles.includes(role) && transition.from.includes(state);
+  return roleMay(role, action) && transition.from.includes(state);
 }
 
 /** The actions `role` may perform on a report in `state`, in WORKFLOW_ACTIONS order (for buttons). */
@@ -187,7 +180,7 @@ export function applyAction(
   input?: { found?: boolean },
 ): ReportState {
   const transition = requireKnown(state, action);
-  if (!transition.roles.includes(role)) {
+  if (!roleMay(role, action)) {
     throw new TransitionError(`角色“${String(role)}”无权执行“${transition.label}”`);
   }
   return nextState(state, action, input);

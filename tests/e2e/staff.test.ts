@@ -10,6 +10,7 @@ import path from 'node:path';
 import { projectRoot } from '../../src/cli/build.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
+import { canOpen, STAFF_ROUTES, staffHome, type StaffRole, type StaffRoute } from '../../src/lib/permissions.ts';
 import { calendarStatus } from '../../src/lib/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/lib/server/db.ts';
@@ -672,6 +673,50 @@ describe('staff pages in Chromium with axe (WCAG 2.2 AA)', () => {
         await context.close();
       }
     });
+  }
+});
+
+describe('every staff route for every role, as the permission table says', () => {
+  const ROLE_OF: Record<Login, StaffRole> = {
+    admin: 'admin', moderator: 'moderator', 'township-xishe': 'township', 'township-jifeng': 'township',
+    publicity: 'publicity', publicity2: 'publicity', custodian: 'custodian', ledger: 'ledger',
+  };
+  // No row has this id: whoever may open the route gets "not found", whoever may not gets 403.
+  const MISSING = '987654321';
+  const address = (route: string) => route.replace('[id]', MISSING);
+  const isPage = (route: string) => route.endsWith('/');
+
+  for (const route of Object.keys(STAFF_ROUTES) as StaffRoute[]) {
+    for (const login of [...LOGINS, null]) {
+      const role = login ? ROLE_OF[login] : null;
+      const asker = login ? { role: ROLE_OF[login], township: login.startsWith('township-') ? login.slice('township-'.length) : null } : null;
+      const may = canOpen(asker, route);
+      it(`${login ?? 'a visitor without a session'} ${may ? 'may' : 'may not'} open ${route}`, async () => {
+        const res = await get(address(route), login ?? undefined);
+        const what = `${login ?? 'anonymous'} ${route}`;
+        await res.arrayBuffer();
+        if (STAFF_ROUTES[route] === 'open') {
+          // Reachable by anyone (the forbidden page says 403 about the page that sent you there).
+          expect(res.status, what).toBeLessThan(500);
+          if (route !== '/staff/forbidden/') expect(res.status, what).not.toBe(403);
+        } else if (!asker) {
+          if (isPage(route)) {
+            expect(res.status, what).toBe(303);
+            expect(res.headers.get('location'), what).toMatch(/^\/staff\/login\/\?next=/);
+          } else {
+            expect(res.status, what).toBe(401);
+          }
+        } else if (may) {
+          expect([200, 404], what).toContain(res.status);
+        } else if (route === '/staff/') {
+          // A role without the queue starts on its own first page.
+          expect(res.status, what).toBe(303);
+          expect(res.headers.get('location'), what).toBe(staffHome(asker));
+        } else {
+          expect(res.status, `${what} (${role})`).toBe(403);
+        }
+      });
+    }
   }
 });
 

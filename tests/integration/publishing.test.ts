@@ -9,7 +9,7 @@ import { noticesDataset } from '../../src/lib/server/open-data.ts';
 import { freezeBulletin, loadPublishedBulletin, publishBulletin } from '../../src/lib/server/bulletins.ts';
 import { claimRectified, findLedgerMatches, verifyRectified } from '../../src/lib/server/ledger-admin.ts';
 import type { NoticeDraftInput } from '../../src/lib/schemas/notice.ts';
-import type { StaffRole } from '../../src/lib/workflow.ts';
+import type { StaffRole } from '../../src/lib/permissions.ts';
 import { useTestDatabase } from './helpers.ts';
 
 const db = useTestDatabase();
@@ -221,7 +221,7 @@ describe('claimed and verified rectification', () => {
     const keeper = await staff('keeper', 'ledger');
     await expect(verifyRectified(db, keeper, item.id, '2023-10-05')).rejects.toThrow(/还没有申报/);
     await expect(claimRectified(db, officer, other.id, '2023-10-01')).rejects.toThrow(/本乡镇/);
-    await expect(claimRectified(db, keeper, item.id, '2023-10-01')).rejects.toThrow(/乡镇核查员申报/);
+    await expect(claimRectified(db, keeper, item.id, '2023-10-01')).rejects.toThrow(/只有乡镇核查员可以申报整改完成/);
     await claimRectified(db, officer, item.id, '2023-10-01');
     await expect(verifyRectified(db, officer, item.id, '2023-10-05')).rejects.toThrow(/台账管理员/);
     await expect(verifyRectified(db, keeper, item.id, '2023-09-01')).rejects.toThrow(/不能早于申报/);

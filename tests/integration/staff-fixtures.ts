@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/lib/server/database.ts';
 import { hashPassword, type StaffUser } from '../../src/lib/server/auth.ts';
 import { encryptField } from '../../src/lib/server/field-crypto.ts';
-import type { ReportState, StaffRole } from '../../src/lib/workflow.ts';
+import type { ReportState } from '../../src/lib/workflow.ts';
+import type { StaffRole } from '../../src/lib/permissions.ts';
 
 export const PASSWORD = 'Correct-horse-42';
 /** Hashed once: argon2id is deliberately slow, and the matrix needs many users. */

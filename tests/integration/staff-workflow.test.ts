@@ -14,8 +14,7 @@ import type { PhotoStore } from '../../src/lib/server/photo-store.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
 import { endUserSessions, updateStaffUser } from '../../src/lib/server/staff-users.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
-import { canViewReport, inNearbyScope, NEARBY_SCOPE } from '../../src/lib/server/staff-access.ts';
-import type { ReportState, StaffRole } from '../../src/lib/workflow.ts';
+import type { ReportState } from '../../src/lib/workflow.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertLedgerItem, insertReport, insertUser, reporterKey } from './staff-fixtures.ts';
@@ -321,7 +320,7 @@ describe('stage deadlines in working days', () => {
 
 describe('nearby reports', () => {
   const R = 6_371_008.8;
-  /** A viewer whose scope is every report (NEARBY_SCOPE). */
+  /** A viewer whose reach is every report (report.nearby). */
   const EVERYONE: StaffUser = { id: '0', login: 'm', displayName: 'm', role: 'moderator', township: null };
   /** The point `metres` from `from` on `bearing` degrees (great circle on the same sphere as the search). */
   function offset(from: { lng: number; lat: number }, metres: number, bearing: number) {
@@ -418,17 +417,5 @@ describe('nearby reports', () => {
     expect((await findNearbyReports(db, publicity, { id: self, ...center, submittedAt: t }, 500, 180)).map((f) => f.id)).toEqual([closedHere]);
     const ledger: StaffUser = { id: '3', login: 'l', displayName: 'l', role: 'ledger', township: null };
     expect(await findNearbyReports(db, ledger, { id: self, ...center, submittedAt: t }, 500, 180)).toEqual([]);
-  });
-
-  describe('the scope table', () => {
-    const shapes = ['submitted', 'verifying', 'closed'].flatMap((status) =>
-      [null, 'huayu', 'xishe'].flatMap((assigned) => ['huayu', 'xishe', null].map((township) => ({ status, assigned_township: assigned, township }))),
-    );
-    for (const role of Object.keys(NEARBY_SCOPE) as StaffRole[]) {
-      const user: StaffUser = { id: '1', login: 'u', displayName: 'u', role, township: role === 'township' ? 'huayu' : null };
-      it(`lists for ${role} (${NEARBY_SCOPE[role]}) every report it may open`, () => {
-        for (const r of shapes) if (canViewReport(user, r)) expect(inNearbyScope(user, r), JSON.stringify(r)).toBe(true);
-      });
-    }
   });
 });

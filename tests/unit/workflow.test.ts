@@ -11,7 +11,6 @@ import {
   REFUSAL_REASONS,
   REPORT_STATES,
   type ReportState,
-  STAFF_ROLES,
   STATE_LABELS,
   timelineStep,
   TransitionError,
@@ -19,6 +18,7 @@ import {
   WORKFLOW_ACTIONS,
   type WorkflowAction,
 } from '../../src/lib/workflow.ts';
+import { STAFF_ROLES } from '../../src/lib/permissions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The expected workflow, written out by hand from the specification and NOT derived from

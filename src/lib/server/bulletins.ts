@@ -10,9 +10,10 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { purgePublicPages } from './page-cache.ts';
 import { buildProgressReport } from './progress-report.ts';
-import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from './errors.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import { requirePermission } from './staff-access.ts';
 
 export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport>>): BulletinSnapshot {
   return {
@@ -29,7 +30,7 @@ export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport
 }
 
 export async function freezeBulletin(db: Kysely<Database>, user: StaffUser, asOf = chinaToday()): Promise<string> {
-  if (user.role !== 'ledger') throw new ForbiddenError('只有台账管理员可以生成调度通报');
+  requirePermission(user, 'bulletin.generate');
   const report = await buildProgressReport(db, asOf);
   const [y, m] = asOf.split('-');
   return db.transaction().execute(async (trx) => {
@@ -44,7 +45,7 @@ export async function freezeBulletin(db: Kysely<Database>, user: StaffUser, asOf
 }
 
 export async function publishBulletin(db: Kysely<Database>, user: StaffUser, id: string): Promise<void> {
-  if (user.role !== 'ledger' && user.role !== 'moderator') throw new ForbiddenError('只有台账管理员或审核员可以审核发布调度通报');
+  requirePermission(user, 'bulletin.publish');
   await db.transaction().execute(async (trx) => {
     const b = await trx.selectFrom('bulletin').select(['id', 'status', 'created_by']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!b) throw new NotFoundError('bulletin');

@@ -21,6 +21,7 @@ import { passwordProblem } from './password-strength.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
 import { InputError } from './errors.ts';
 import { accountNameProblems } from './staff-users.ts';
+import { requirePermission } from './staff-access.ts';
 
 /** How long a confirmed setup code stays usable. */
 export const SETUP_HOURS = 72;
@@ -53,10 +54,6 @@ function sameHash(a: string, b: string | null): boolean {
   return !!b && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-function requireAdmin(actor: StaffUser): void {
-  if (actor.role !== 'admin') throw new InputError(['只有系统管理员可以办理身份保管员账号']);
-}
-
 /** A password nobody knows: the account cannot be signed into until its setup is done. */
 async function unusablePasswordHash(): Promise<string> {
   return hashPassword(randomBytes(32).toString('base64url'));
@@ -71,7 +68,7 @@ export type CustodianRequestInput =
  * once and stored only hashed.
  */
 export async function requestCustodianChange(db: Kysely<Database>, admin: StaffUser, input: CustodianRequestInput): Promise<{ requestId: string; halfA: string; login: string }> {
-  requireAdmin(admin);
+  requirePermission(admin, 'user.manage');
   const halfA = newCodeHalf();
   return db.transaction().execute(async (trx) => {
     let values: { kind: CustodianRequestKind; target_user_id: string | null; login: string | null; display_name: string | null };
@@ -117,7 +114,7 @@ export async function requestCustodianChange(db: Kysely<Database>, admin: StaffU
  * usable password, no sessions. Returns the other half of the setup code, shown once.
  */
 export async function confirmCustodianChange(db: Kysely<Database>, admin: StaffUser, requestId: string): Promise<{ login: string; halfB: string }> {
-  requireAdmin(admin);
+  requirePermission(admin, 'user.manage');
   const halfB = newCodeHalf();
   const locked = await unusablePasswordHash();
   return db.transaction().execute(async (trx) => {
@@ -151,7 +148,7 @@ export async function confirmCustodianChange(db: Kysely<Database>, admin: StaffU
 
 /** Either admin may withdraw a request that has not been confirmed. */
 export async function cancelCustodianChange(db: Kysely<Database>, admin: StaffUser, requestId: string): Promise<void> {
-  requireAdmin(admin);
+  requirePermission(admin, 'user.manage');
   await db.transaction().execute(async (trx) => {
     const request = await trx.selectFrom('custodian_request').select(['id', 'status', 'target_user_id', 'login']).where('id', '=', requestId).forUpdate().executeTakeFirst();
     if (!request || request.status !== 'pending') throw new InputError(['这项申请不存在或已办理']);

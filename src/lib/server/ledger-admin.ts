@@ -19,13 +19,10 @@ import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts
 import { isRealIsoDate } from '../schemas/text-safety.ts';
 import type { LngLat } from '../../config/types.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import { can } from '../permissions.ts';
+import { requirePermission } from './staff-access.ts';
 
-export const LEDGER_KEEPERS = ['ledger'] as const;
 const MAX_FILE = 10 * 1024 * 1024;
-
-function requireLedgerKeeper(user: StaffUser): void {
-  if (user.role !== 'ledger') throw new ForbiddenError('只有台账管理员可以进行这项操作');
-}
 
 async function existingItems(db: Kysely<Database>): Promise<Map<string, ExistingItem>> {
   const rows = await db
@@ -92,7 +89,7 @@ async function computeGeometryPreview(db: Kysely<Database>, bytes: Uint8Array): 
 
 /** Stores the uploaded file for preview; nothing in the ledger changes yet. */
 export async function uploadLedgerFile(db: Kysely<Database>, user: StaffUser, file: File, kind: 'items' | 'geometry'): Promise<string> {
-  requireLedgerKeeper(user);
+  requirePermission(user, 'ledger.import');
   if (file.size === 0) throw new InputError(['请选择要导入的文件']);
   if (file.size > MAX_FILE) throw new InputError(['文件超过 10 MB，请分批导入']);
   const bytes = Buffer.from(await file.arrayBuffer());
@@ -105,7 +102,7 @@ export async function uploadLedgerFile(db: Kysely<Database>, user: StaffUser, fi
 }
 
 export async function loadImport(db: Kysely<Database>, user: StaffUser, importId: string) {
-  requireLedgerKeeper(user);
+  requirePermission(user, 'ledger.import');
   if (!isBigintId(importId)) return null;
   const row = await db
     .selectFrom('ledger_import')
@@ -133,7 +130,7 @@ export async function findConfirmedTwin(db: Kysely<Database>, importId: string, 
 
 /** Applies a previewed file in one transaction: every row or none. */
 export async function confirmImport(db: Kysely<Database>, user: StaffUser, importId: string): Promise<ImportCounts> {
-  requireLedgerKeeper(user);
+  requirePermission(user, 'ledger.import');
   const summary = await db.transaction().execute(async (trx) => {
     const imp = await trx.selectFrom('ledger_import').selectAll().where('id', '=', importId).forUpdate().executeTakeFirst();
     if (!imp) throw new NotFoundError('ledgerImport');
@@ -174,7 +171,7 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
 }
 
 export async function discardImport(db: Kysely<Database>, user: StaffUser, importId: string): Promise<void> {
-  requireLedgerKeeper(user);
+  requirePermission(user, 'ledger.import');
   await db.updateTable('ledger_import').set({ status: 'discarded' }).where('id', '=', importId).where('status', '=', 'preview').execute();
 }
 
@@ -190,7 +187,7 @@ export interface LedgerItemEdit {
 }
 
 export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, itemId: string, e: LedgerItemEdit): Promise<void> {
-  requireLedgerKeeper(user);
+  requirePermission(user, 'ledger.edit');
   const problems: string[] = [];
   const areaProblems = [areaProblem(e.totalAreaMu, '总面积'), areaProblem(e.farmlandAreaMu, '耕地面积')].filter((p): p is string => p !== null);
   problems.push(...areaProblems);
@@ -213,12 +210,12 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
 
 /** The township says it has put the item right. Its own township's items only. */
 export async function claimRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
-  if (user.role !== 'township') throw new ForbiddenError('整改完成由乡镇核查员申报');
+  requirePermission(user, 'ledger.claim');
   if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写整改完成日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['township', 'claimed_rectified_on', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new NotFoundError('ledgerItem');
-    if (item.township !== user.township) throw new ForbiddenError('只能申报本乡镇的图斑');
+    if (!can(user, 'ledger.claim', item)) throw new ForbiddenError('只能申报本乡镇的图斑');
     if (item.verified_rectified_on) throw new InputError(['该图斑已核验销号']);
     await trx.updateTable('ledger_item').set({ claimed_rectified_on: on, claimed_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.claimed', target: `ledger:${itemId}`, before: { claimed_rectified_on: item.claimed_rectified_on }, after: { claimed_rectified_on: on } });
@@ -228,7 +225,7 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
 
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
 export async function verifyRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
-  requireLedgerKeeper(user);
+  requirePermission(user, 'ledger.verify');
   if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写核验日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['claimed_rectified_on', 'claimed_by', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();

@@ -7,24 +7,18 @@ import type { Kysely } from 'kysely';
 import type { Database, EnforcementStep } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { canViewReport } from './staff-access.ts';
+import { requirePermission } from './staff-access.ts';
+import { can } from '../permissions.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
 import { purgePublicPages } from './page-cache.ts';
-import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from './errors.ts';
 import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
 import { maskContacts } from '../contact-masking.ts';
 import type { NoticeDraftInput } from '../schemas/notice.ts';
 import type { WithdrawReason } from '../taxonomy.ts';
 import { createHash } from 'node:crypto';
 import { isBigintId } from '../schemas/ids.ts';
-
-export const NOTICE_DRAFTERS = ['publicity'] as const;
-export const NOTICE_APPROVERS = ['publicity', 'moderator'] as const;
-
-function requireRole(user: StaffUser, roles: readonly string[], message: string): void {
-  if (!roles.includes(user.role)) throw new ForbiddenError(message);
-}
 
 export interface NoticeText {
   title: string;
@@ -125,7 +119,7 @@ export async function listNoticeDrafters(db: Kysely<Database>, noticeId: string)
 }
 
 export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, input: NoticeDraftInput, store: PhotoStore = postgresPhotoStore): Promise<string> {
-  requireRole(user, NOTICE_DRAFTERS, '只有宣传组可以起草案例通报');
+  requirePermission(user, 'notice.draft');
   const after: ProcessedPhoto[] = [];
   for (const f of input.afterPhotos) {
     try {
@@ -141,7 +135,7 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
     if (input.sourceReportId) {
       const report = await trx.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', input.sourceReportId).executeTakeFirst();
       if (!report) throw new NotFoundError('report');
-      if (report.status !== 'closed' || !canViewReport(user, report)) throw new InputError(['只能从已办结的举报起草通报']);
+      if (report.status !== 'closed' || !can(user, 'report.view', report)) throw new InputError(['只能从已办结的举报起草通报']);
       sourceReportId = report.id;
     }
     const values = {
@@ -205,7 +199,7 @@ export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, inp
 
 /** Four eyes: a second publicity member or a moderator approves; approval publishes. */
 export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffUser, noticeId: string): Promise<void> {
-  requireRole(user, NOTICE_APPROVERS, '只有宣传组或审核员可以审核通报');
+  requirePermission(user, 'notice.review');
   await db.transaction().execute(async (trx) => {
     const notice = await trx.selectFrom('case_notice').select(['id', 'status', 'drafted_by', 'title']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
     if (!notice) throw new NotFoundError('notice');
@@ -228,7 +222,7 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
 
 /** Withdraws a published notice: its page answers 410 with the date and category, nothing else. */
 export async function withdrawNotice(db: Kysely<Database>, user: StaffUser, noticeId: string, category: WithdrawReason, reason: string): Promise<void> {
-  requireRole(user, NOTICE_APPROVERS, '只有宣传组或审核员可以撤回通报');
+  requirePermission(user, 'notice.withdraw');
   if ([...reason.trim()].length < 4) throw new InputError(['请写明撤回原因（至少 4 个字），只记入内部审计，不公开']);
   await db.transaction().execute(async (trx) => {
     const notice = await trx.selectFrom('case_notice').select(['id', 'status']).where('id', '=', noticeId).forUpdate().executeTakeFirst();

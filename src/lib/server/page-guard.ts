@@ -1,12 +1,13 @@
 /**
- * Staff pages call this in their first lines: no session → sign-in page (coming back afterwards;
- * a POST gets it in place with 401); wrong role → 403 page. It returns the user or the Response to return.
+ * Staff pages call this in their first lines with the permission STAFF_ROUTES gives them: no
+ * session → sign-in page (coming back afterwards; a POST gets it in place with 401); a role the
+ * permission table does not grant it → 403 page. It returns the user or the Response to return.
  */
 import type { AstroGlobal } from 'astro';
 import type { StaffUser } from './auth.ts';
-import type { StaffRole } from '../workflow.ts';
+import { can, type Permission } from '../permissions.ts';
 
-export async function guardStaffPage(Astro: AstroGlobal, roles?: readonly StaffRole[]): Promise<StaffUser | Response> {
+export async function guardStaffPage(Astro: AstroGlobal, permission: Permission): Promise<StaffUser | Response> {
   Astro.response.headers.set('Cache-Control', 'no-store');
   const user = Astro.locals.user;
   if (!user) {
@@ -18,6 +19,18 @@ export async function guardStaffPage(Astro: AstroGlobal, roles?: readonly StaffR
     const next = Astro.url.pathname + Astro.url.search;
     return Astro.redirect(`/staff/login/?next=${encodeURIComponent(next)}`, 303);
   }
-  if (roles && !roles.includes(user.role)) return Astro.rewrite('/staff/forbidden/');
+  if (!can(user, permission)) return Astro.rewrite('/staff/forbidden/');
   return user;
+}
+
+/**
+ * The same for a staff download, JSON or photo route: the signed-in user, or a plain 401/403
+ * answer in the route's own format (the middleware has already refused requests without a session).
+ */
+export function guardStaffEndpoint(user: StaffUser | null | undefined, permission: Permission, format: 'text' | 'json' = 'text'): StaffUser | Response {
+  if (user && can(user, permission)) return user;
+  const [status, message] = user ? [403, '无权访问'] : [401, '请先登录'];
+  const body = format === 'json' ? JSON.stringify({ error: message }) : message;
+  const type = format === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
+  return new Response(body, { status, headers: { 'Content-Type': type, 'Cache-Control': 'no-store' } });
 }

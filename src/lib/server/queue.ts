@@ -6,7 +6,8 @@ import { chinaDayAfter, chinaDayStart, chinaToday } from '../china-time.ts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
-import { canViewReport, NEARBY_SCOPE } from './staff-access.ts';
+import { reachFilter } from './staff-access.ts';
+import { can } from '../permissions.ts';
 import type { ReportState } from '../workflow.ts';
 import { isBigintId } from '../schemas/ids.ts';
 
@@ -56,8 +57,8 @@ type ReportQuery = SelectQueryBuilder<Database, 'report', object>;
 /** The part of the table a user may see, narrowed by the filter. */
 function scoped(db: Kysely<Database>, user: StaffUser, filter: Omit<QueueFilter, 'status'>): ReportQuery {
   let q = db.selectFrom('report') as ReportQuery;
-  if (user.role === 'township') q = q.where('assigned_township', '=', user.township ?? '-');
-  if (user.role === 'publicity') q = q.where('status', '=', 'closed');
+  const reach = reachFilter(user, 'queue.view');
+  if (reach) q = q.where(reach);
   if (filter.problemClass) q = q.where('problem_class', '=', filter.problemClass);
   if (filter.township) q = q.where('township', '=', filter.township);
   if (filter.hasPhotos) q = q.where('photo_count', '>', 0);
@@ -118,8 +119,8 @@ type CounterTable = 'report_count' | 'report_deadline_count';
 function counters(db: Kysely<Database>, table: CounterTable, user: StaffUser, filter: QueueFilter) {
   // Typed as report_count: report_deadline_count has the same columns and a deadline, which the caller filters on.
   let q = db.selectFrom(table as 'report_count');
-  if (user.role === 'township') q = q.where('assigned_township', '=', user.township ?? '-');
-  if (user.role === 'publicity') q = q.where('status', '=', 'closed');
+  const reach = reachFilter(user, 'queue.view');
+  if (reach) q = q.where(reach);
   if (filter.problemClass) q = q.where('problem_class', '=', filter.problemClass);
   if (filter.township) q = q.where('township', '=', filter.township);
   if (filter.hasPhotos) q = q.where('has_photos', '=', true);
@@ -199,7 +200,7 @@ export interface NearbyReport {
   submittedAt: Date;
   duplicateOf: string | null;
   assignedTownship: string | null;
-  /** Whether the viewer may open it (canViewReport); otherwise it is listed without a link. */
+  /** Whether the viewer may open it (report.view); otherwise it is listed without a link. */
   canOpen: boolean;
 }
 
@@ -250,11 +251,10 @@ export async function findNearbyReports(
   q = latCells.length * lngCells.length <= MAX_GRID_CELLS
     ? q.where(sql<boolean>`${cellOf('lat')} = any(${latCells}::int[])`).where(sql<boolean>`${cellOf('lng')} = any(${lngCells}::int[])`)
     : q.where(sql<boolean>`${cellOf('lat')} between ${latCells[0]!} and ${latCells.at(-1)!}`);
-  // The viewer's scope (NEARBY_SCOPE) is part of the query, so the limit never cuts off what they may see.
-  const scope = NEARBY_SCOPE[viewer.role];
-  if (scope === 'own-township') q = q.where(sql<boolean>`coalesce(assigned_township, township) = ${viewer.township ?? '-'}`);
-  else if (scope === 'closed') q = q.where('status', '=', 'closed');
-  else if (scope === 'none') return [];
+  // The viewer's reach is part of the query, so the limit never cuts off what they may see.
+  if (!can(viewer, 'report.nearby')) return [];
+  const reach = reachFilter(viewer, 'report.nearby');
+  if (reach) q = q.where(reach);
   const rows = await q
     .where('id', '!=', center.id)
     .where('lat', '>=', center.lat - dLat)
@@ -276,6 +276,6 @@ export async function findNearbyReports(
       submittedAt: new Date(r.submitted_at),
       duplicateOf: r.duplicate_of,
       assignedTownship: r.assigned_township,
-      canOpen: canViewReport(viewer, r),
+      canOpen: can(viewer, 'report.view', r),
     }));
 }

@@ -9,7 +9,7 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database, ReportTable } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { canViewReport } from './staff-access.ts';
+import { requirePermission } from './staff-access.ts';
 import { deadlineFor } from './deadlines.ts';
 import { formatDate } from '../format.ts';
 import { labelOf, MEASURES } from '../taxonomy.ts';
@@ -18,7 +18,7 @@ import {
   type ActionInput, type ReportState, type WorkflowAction,
 } from '../workflow.ts';
 import { isBigintId } from '../schemas/ids.ts';
-import { ForbiddenError, InputError, NotFoundError } from './errors.ts';
+import { InputError, NotFoundError } from './errors.ts';
 
 type Patch = Updateable<ReportTable>;
 
@@ -72,7 +72,7 @@ export async function performWorkflowAction(
   return db.transaction().execute(async (trx) => {
     const report = await trx.selectFrom('report').selectAll().where('id', '=', reportId).forUpdate().executeTakeFirst();
     if (!report) throw new NotFoundError('report');
-    if (!canViewReport(user, report)) throw new ForbiddenError('您无权处理这件举报');
+    requirePermission(user, `report.${action}`, report);
     if (!isReportState(report.status)) throw new TransitionError(`未知状态：${report.status}`);
     const from = report.status;
     const to = applyAction(user.role, from, action, { found: input.found });

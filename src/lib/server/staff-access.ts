@@ -1,87 +1,49 @@
 /**
- * Who may see which report. Identity is a separate matter (custodians only, see identity.ts).
- *  - moderator, admin, custodian: every report;
- *  - township officer: only reports assigned to their own township;
- *  - publicity: closed reports, to draft case notices from;
- *  - ledger: none.
+ * The permission table (../permissions.ts) on the server: refusals as errors, and reaches as SQL
+ * so that a list query holds only the rows its reader may see, before any limit. Identity is a
+ * separate matter (custodians only, see identity.ts).
  */
-import type { StaffUser } from './auth.ts';
-import type { StaffRole } from '../workflow.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { can, reachOf, refusalFor, type Asker, type Permission, type Reach, type Subject } from '../permissions.ts';
+import { ForbiddenError } from './errors.ts';
 
-export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
-  admin: '系统管理员',
-  moderator: '审核员',
-  township: '乡镇核查员',
-  publicity: '宣传组',
-  custodian: '保密员',
-  ledger: '台账管理员',
-};
+/** Said when the role may do it but not to this row (another township's report, an open report for publicity). */
+export const OUT_OF_REACH = '您无权处理这件举报';
 
-export interface ReportScope {
-  status: string;
-  assigned_township: string | null;
+/** Throws ForbiddenError unless `user` may do `permission` (on `subject`, when given). */
+export function requirePermission(user: Asker, permission: Permission, subject?: Subject): void {
+  if (!reachOf(user, permission)) throw new ForbiddenError(refusalFor(permission));
+  if (subject && !can(user, permission, subject)) throw new ForbiddenError(OUT_OF_REACH);
 }
 
-export function canViewReport(user: StaffUser, report: ReportScope): boolean {
-  switch (user.role) {
-    case 'moderator':
-    case 'admin':
-    case 'custodian':
-      return true;
-    case 'township':
-      return report.assigned_township !== null && report.assigned_township === user.township;
-    case 'publicity':
-      return report.status === 'closed';
-    default:
-      return false;
+/** Each reach as a condition on a row of report (or its counter tables) or ledger_item. */
+function reachCondition(user: Asker, reach: Exclude<Reach, 'all'>): RawBuilder<boolean> {
+  // A user without a township (a misconfigured officer) matches no row: '-' is no township's code.
+  const township = user.township ?? '-';
+  switch (reach) {
+    case 'assigned':
+      return sql<boolean>`assigned_township = ${township}`;
+    case 'area':
+      return sql<boolean>`coalesce(assigned_township, township) = ${township}`;
+    case 'closed':
+      return sql<boolean>`status = 'closed'`;
+    case 'own-township':
+      return sql<boolean>`township = ${township}`;
   }
 }
 
 /**
- * Which reports near the one being read each role is shown, whatever page or accident of ordering
- * is involved (the nearby search applies it in its query, before its limit):
- *  - all: every report;
- *  - own-township: reports of the officer's own township — handed to it, or not yet handed to
- *    anyone and placed in it by the citizen (so a second tip on the same field is not missed);
- *  - closed: closed reports only;
- *  - none.
- * Everything a role may open (canViewReport) is in its scope; what it may not open is listed
- * without a link.
+ * The condition a list query adds so it holds only rows `user` may see under `permission`:
+ * null when they may see every row, a condition that is never true when they may see none.
  */
-export const NEARBY_SCOPE: Readonly<Record<StaffRole, 'all' | 'own-township' | 'closed' | 'none'>> = {
-  moderator: 'all',
-  admin: 'all',
-  custodian: 'all',
-  township: 'own-township',
-  publicity: 'closed',
-  ledger: 'none',
-};
+export function reachFilter(user: Asker, permission: Permission): RawBuilder<boolean> | null {
+  const reach = reachOf(user, permission);
+  if (reach === null) return sql<boolean>`false`;
+  return reach === 'all' ? null : reachCondition(user, reach);
+}
 
-/** What the nearby list says about its scope, beside its radius and days. */
-export const NEARBY_SCOPE_NOTES: Readonly<Record<(typeof NEARBY_SCOPE)[StaffRole], string>> = {
-  all: '',
-  'own-township': '只列本乡镇的举报，包括群众选了本乡镇、尚未交办的。',
+/** What the nearby list says about its reach, beside its radius and days. */
+export const NEARBY_REACH_NOTES: Readonly<Partial<Record<Reach, string>>> = {
+  area: '只列本乡镇的举报，包括群众选了本乡镇、尚未交办的。',
   closed: '只列已办结的举报。',
-  none: '',
 };
-
-export interface NearbyScope extends ReportScope {
-  township: string | null;
-}
-
-/** NEARBY_SCOPE as a test of one report (the query's filter says the same in SQL). */
-export function inNearbyScope(user: StaffUser, report: NearbyScope): boolean {
-  switch (NEARBY_SCOPE[user.role]) {
-    case 'all':
-      return true;
-    case 'own-township':
-      return user.township !== null && (report.assigned_township ?? report.township) === user.township;
-    case 'closed':
-      return report.status === 'closed';
-    case 'none':
-      return false;
-  }
-}
-
-/** Roles that see the queue at /staff/ (a township officer sees their own township's part). */
-export const QUEUE_ROLES: readonly StaffRole[] = ['moderator', 'admin', 'custodian', 'township', 'publicity'];

@@ -3,10 +3,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { canViewReport } from './staff-access.ts';
+import { requirePermission } from './staff-access.ts';
+import { can } from '../permissions.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
-import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from './errors.ts';
 import { isBigintId } from '../schemas/ids.ts';
 
 /**
@@ -15,7 +16,7 @@ import { isBigintId } from '../schemas/ids.ts';
  */
 export async function prepareStaffPhotos(user: StaffUser, files: File[]): Promise<ProcessedPhoto[]> {
   // Verification photos are the township officer's evidence from the site; no other role adds them.
-  if (user.role !== 'township') throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, 'report.addPhotos');
   if (files.length > PHOTO_LIMITS.maxFiles) throw new InputError([`最多上传 ${PHOTO_LIMITS.maxFiles} 张照片`]);
   const processed: ProcessedPhoto[] = [];
   for (const f of files) {
@@ -44,7 +45,7 @@ export async function addStaffPhotos(db: Kysely<Database>, user: StaffUser, repo
   await db.transaction().execute(async (trx) => {
     const report = await trx.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', reportId).forUpdate().executeTakeFirst();
     if (!report) throw new NotFoundError('report');
-    if (!canViewReport(user, report)) throw new ForbiddenError('您无权处理这件举报');
+    requirePermission(user, 'report.addPhotos', report);
     await insertStaffPhotos(trx, user, reportId, processed, store);
   });
 }
@@ -58,6 +59,6 @@ export async function readPublicPhotoForStaff(db: Kysely<Database>, user: StaffU
     .select(['report_photo.public_key', 'report.status', 'report.assigned_township'])
     .where('report_photo.id', '=', photoId)
     .executeTakeFirst();
-  if (!row || !canViewReport(user, row)) return null;
+  if (!row || !can(user, 'report.view', row)) return null;
   return store.get(db, row.public_key);
 }

@@ -7,9 +7,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { canViewReport } from './staff-access.ts';
+import { requirePermission } from './staff-access.ts';
+import { can, type Permission } from '../permissions.ts';
 import { decryptField } from './field-crypto.ts';
-import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from './errors.ts';
 import { isReportState, type ReportState } from '../workflow.ts';
 import { REPORTABLE_CLASSES } from '../taxonomy.ts';
 import { isBigintId } from '../schemas/ids.ts';
@@ -44,11 +45,13 @@ export interface StaffReportView {
   history: Array<{ action: string; actor: string | null; role: string | null; at: Date; reason: string | null }>;
 }
 
-async function lockVisible(db: Kysely<Database>, user: StaffUser, id: string) {
+/** The report row, locked, once `user` may do `permission` to it. */
+async function lockFor(db: Kysely<Database>, user: StaffUser, id: string, permission: Permission) {
+  requirePermission(user, permission);
   if (!isBigintId(id)) throw new NotFoundError('report');
   const row = await db.selectFrom('report').select(['id', 'status', 'assigned_township']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new NotFoundError('report');
-  if (!canViewReport(user, row)) throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, permission, row);
   return row;
 }
 
@@ -74,7 +77,7 @@ export async function loadStaffReport(db: Kysely<Database>, user: StaffUser, id:
     .select((eb) => eb.or([eb('report.reporter_name_enc', 'is not', null), eb('report.reporter_phone_enc', 'is not', null)]).as('has_identity'))
     .where('report.id', '=', id)
     .executeTakeFirst();
-  if (!r || !canViewReport(user, r) || !isReportState(r.status)) return null;
+  if (!r || !can(user, 'report.view', r) || !isReportState(r.status)) return null;
   const [photos, events, notes, history] = await Promise.all([
     db.selectFrom('report_photo').select(['id', 'added_by', 'public_width', 'public_height', 'exif_taken_at', 'exif_lat']).where('report_id', '=', id).orderBy('added_by').orderBy('position').execute(),
     db.selectFrom('report_event').select(['state', 'public_note', 'at']).where('report_id', '=', id).orderBy('at').orderBy('id').execute(),
@@ -120,14 +123,14 @@ export interface Correction {
 
 /** A moderator's correction; the citizen's own words stay in their columns. Empty clears a correction. */
 export async function correctReport(db: Kysely<Database>, user: StaffUser, id: string, c: Correction): Promise<void> {
-  if (user.role !== 'moderator') throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, 'report.correct');
   const problems: string[] = [];
   if (!c.reason.trim()) problems.push('请填写修正原因');
   if (c.problemClass && !REPORTABLE_CLASSES.includes(c.problemClass as never)) problems.push('请选择有效的问题类型');
   if ((c.description?.length ?? 0) > 2000 || (c.place?.length ?? 0) > 200) problems.push('修正内容过长');
   if (problems.length) throw new InputError(problems);
   await db.transaction().execute(async (trx) => {
-    await lockVisible(trx, user, id);
+    await lockFor(trx, user, id, 'report.correct');
     const before = await trx.selectFrom('report').select(['corrected_problem_class', 'corrected_place', 'corrected_description']).where('id', '=', id).executeTakeFirstOrThrow();
     const after = {
       corrected_problem_class: c.problemClass?.trim() || null,
@@ -141,12 +144,12 @@ export async function correctReport(db: Kysely<Database>, user: StaffUser, id: s
 
 /** The moderator's public reply, shown on /track/ at once (closing repeats it as the final word). */
 export async function replyToReport(db: Kysely<Database>, user: StaffUser, id: string, reply: string): Promise<void> {
-  if (user.role !== 'moderator') throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, 'report.reply');
   const text = reply.trim();
   if (!text) throw new InputError(['请填写公开答复']);
   if ([...text].length > 2000) throw new InputError(['公开答复不能超过 2000 字']);
   await db.transaction().execute(async (trx) => {
-    const row = await lockVisible(trx, user, id);
+    const row = await lockFor(trx, user, id, 'report.reply');
     const before = await trx.selectFrom('report').select('public_reply').where('id', '=', id).executeTakeFirstOrThrow();
     await trx.updateTable('report').set({ public_reply: text, updated_at: new Date() }).where('id', '=', id).execute();
     await trx.insertInto('report_event').values({ report_id: id, state: row.status, public_note: text }).execute();
@@ -155,11 +158,11 @@ export async function replyToReport(db: Kysely<Database>, user: StaffUser, id: s
 }
 
 export async function addInternalNote(db: Kysely<Database>, user: StaffUser, id: string, body: string): Promise<void> {
-  if (user.role !== 'moderator' && user.role !== 'township') throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, 'report.note');
   const text = body.trim();
   if (!text) throw new InputError(['请填写备注内容']);
   await db.transaction().execute(async (trx) => {
-    await lockVisible(trx, user, id);
+    await lockFor(trx, user, id, 'report.note');
     await trx.insertInto('report_note').values({ report_id: id, author_id: user.id, kind: 'internal', body: text.slice(0, 4000) }).execute();
     await recordAudit(trx, user, { action: 'report.note', reportId: id });
   });
@@ -167,9 +170,9 @@ export async function addInternalNote(db: Kysely<Database>, user: StaffUser, id:
 
 /** Links a report to a ledger item by its external id (图斑编号), or unlinks with ''. */
 export async function linkLedgerItem(db: Kysely<Database>, user: StaffUser, id: string, externalId: string): Promise<void> {
-  if (user.role !== 'moderator' && user.role !== 'township') throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, 'report.linkLedger');
   await db.transaction().execute(async (trx) => {
-    await lockVisible(trx, user, id);
+    await lockFor(trx, user, id, 'report.linkLedger');
     let itemId: string | null = null;
     if (externalId.trim()) {
       const item = await trx.selectFrom('ledger_item').select('id').where('external_id', '=', externalId.trim()).executeTakeFirst();
@@ -189,10 +192,10 @@ export interface RevealedIdentity {
 
 /** Custodians only, with a stated reason; the reveal is audited before anything is decrypted. */
 export async function revealIdentity(db: Kysely<Database>, user: StaffUser, id: string, reason: string, key: Buffer): Promise<RevealedIdentity> {
-  if (user.role !== 'custodian') throw new ForbiddenError('您无权处理这件举报');
+  requirePermission(user, 'report.revealIdentity');
   if ([...reason.trim()].length < 4) throw new InputError(['请写明查看举报人身份的理由（至少 4 个字）']);
   return db.transaction().execute(async (trx) => {
-    await lockVisible(trx, user, id);
+    await lockFor(trx, user, id, 'report.revealIdentity');
     const row = await trx.selectFrom('report').select(['reporter_name_enc', 'reporter_phone_enc']).where('id', '=', id).executeTakeFirstOrThrow();
     await recordAudit(trx, user, { action: 'identity.reveal', reportId: id, reason: reason.trim() });
     return {

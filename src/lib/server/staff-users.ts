@@ -12,7 +12,8 @@ import {
 import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-strength.ts';
 import { recordAudit } from './audit.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
-import { STAFF_ROLES, type StaffRole } from '../workflow.ts';
+import { isStaffRole, type StaffRole } from '../permissions.ts';
+import { requirePermission } from './staff-access.ts';
 import { InputError } from './errors.ts';
 
 export type SignInResult =
@@ -102,7 +103,7 @@ export function accountNameProblems(login: string, displayName: string): string[
  */
 export function checkNewUser(u: NewStaffUser, options: { demo?: boolean } = {}): string[] {
   const problems = accountNameProblems(u.login, u.displayName);
-  if (!STAFF_ROLES.includes(u.role as StaffRole)) problems.push('请选择角色');
+  if (!isStaffRole(u.role)) problems.push('请选择角色');
   if (u.role === 'township' && !jurisdiction.townships.some((t) => t.code === u.township)) problems.push('乡镇核查员必须选择所属乡镇');
   const pw = options.demo && jurisdiction.demo
     ? (u.password.length === 0 || [...u.password].length > PASSWORD_MAX_LENGTH ? '请设置密码' : null)
@@ -113,7 +114,7 @@ export function checkNewUser(u: NewStaffUser, options: { demo?: boolean } = {}):
 
 /** Creates an account; `actor` is null when created from the command line. */
 export async function createStaffUser(db: Kysely<Database>, actor: StaffUser | null, u: NewStaffUser, options: { demo?: boolean } = {}): Promise<string> {
-  if (actor && actor.role !== 'admin') throw new InputError(['只有系统管理员可以创建账号']);
+  if (actor) requirePermission(actor, 'user.manage');
   // One admin alone never makes a custodian: that takes a second admin (custodian-access.ts).
   if (actor && u.role === 'custodian') throw new InputError([CUSTODIAN_NEEDS_TWO]);
   const problems = checkNewUser(u, options);
@@ -138,8 +139,8 @@ export async function updateStaffUser(
   userId: string,
   change: { role: string; township: string | null; active: boolean },
 ): Promise<void> {
-  if (admin.role !== 'admin') throw new InputError(['只有系统管理员可以修改账号']);
-  if (!STAFF_ROLES.includes(change.role as StaffRole)) throw new InputError(['请选择角色']);
+  requirePermission(admin, 'user.manage');
+  if (!isStaffRole(change.role)) throw new InputError(['请选择角色']);
   if (change.role === 'township' && !jurisdiction.townships.some((t) => t.code === change.township)) throw new InputError(['乡镇核查员必须选择所属乡镇']);
   if (userId === admin.id && (!change.active || change.role !== 'admin')) throw new InputError(['不能停用或降级自己的管理员账号']);
   await db.transaction().execute(async (trx) => {
@@ -155,7 +156,7 @@ export async function updateStaffUser(
 }
 
 export async function endUserSessions(db: Kysely<Database>, admin: StaffUser, userId: string): Promise<number> {
-  if (admin.role !== 'admin') throw new InputError(['只有系统管理员可以强制下线']);
+  requirePermission(admin, 'user.manage');
   return db.transaction().execute(async (trx) => {
     const ended = await invalidateUserSessions(trx, userId);
     await recordAudit(trx, admin, { action: 'user.sessions_ended', target: `user:${userId}`, after: { sessions_ended: ended } });

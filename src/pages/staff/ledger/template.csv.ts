@@ -1,5 +1,10 @@
 import type { APIRoute } from 'astro';
 import { ledgerTemplateCsv } from '../../../lib/ledger-import.ts';
+import { guardStaffEndpoint } from '../../../lib/server/page-guard.ts';
 
-export const GET: APIRoute = () =>
-  new Response(ledgerTemplateCsv(), { headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="ledger-template.csv"' } });
+/** The import template, for whoever imports the ledger (the middleware has refused anonymous visitors). */
+export const GET: APIRoute = ({ locals }) => {
+  const user = guardStaffEndpoint(locals.user, 'ledger.import');
+  if (user instanceof Response) return user;
+  return new Response(ledgerTemplateCsv(), { headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="ledger-template.csv"' } });
+};

@@ -1,11 +1,13 @@
 import type { APIRoute } from 'astro';
+import { guardStaffEndpoint } from '../../../lib/server/page-guard.ts';
 import { getDb } from '../../../lib/server/db.ts';
 import { readPublicPhotoForStaff } from '../../../lib/server/staff-photos.ts';
 
 /** Public copies only (no metadata), to signed-in staff who may see the report. */
 export const GET: APIRoute = async ({ locals, params }) => {
-  if (!locals.user) return new Response('请先登录', { status: 401, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-  const photo = await readPublicPhotoForStaff(getDb(), locals.user, params.id ?? '');
+  const user = guardStaffEndpoint(locals.user, 'report.view');
+  if (user instanceof Response) return user;
+  const photo = await readPublicPhotoForStaff(getDb(), user, params.id ?? '');
   if (!photo) return new Response('没有找到照片', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   return new Response(new Uint8Array(photo.bytes), {
     headers: { 'Content-Type': photo.mime, 'Cache-Control': 'private, max-age=3600', 'Content-Disposition': 'inline' },

@@ -1,0 +1,218 @@
+/**
+ * Who may do what, in one table. Every Action, page guard, staff route and list query asks
+ * `can(user, permission, subject)` (or `reachOf` for which rows a list may hold); no other module
+ * names a role. Pure: no I/O, safe in tests and in pages.
+ *
+ * A grant says how far a role reaches over the rows it acts on (REACHES): a township officer
+ * handles the reports handed to their own township, the publicity group reads closed reports to
+ * write case notices from, and so on. Rules that are not about roles (four eyes on notices, two
+ * admins for a custodian, the workflow's states) stay with the code that owns them.
+ */
+import type { WorkflowAction } from './workflow.ts';
+
+export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
+
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const STAFF_ROLE_LABELS: Readonly<Record<StaffRole, string>> = {
+  admin: '系统管理员',
+  moderator: '审核员',
+  township: '乡镇核查员',
+  publicity: '宣传组',
+  custodian: '保密员',
+  ledger: '台账管理员',
+};
+
+/** True for a stored role code; staff_user.role is checked by the database too. */
+export function isStaffRole(value: unknown): value is StaffRole {
+  return typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * How far a grant reaches over the rows it applies to:
+ *  - all: every row;
+ *  - assigned: reports handed to the user's own township;
+ *  - area: reports of the user's township — handed to it, or handed to no one yet and placed in it
+ *    by the citizen (so that a second tip on the same field is not missed in the nearby list);
+ *  - closed: closed reports only;
+ *  - own-township: ledger items of the user's own township.
+ */
+export const REACHES = ['all', 'assigned', 'area', 'closed', 'own-township'] as const;
+
+export type Reach = (typeof REACHES)[number];
+
+/** The row a permission is asked about (a report, a ledger item); only the fields reaches read. */
+export interface Subject {
+  status?: string;
+  assigned_township?: string | null;
+  /** A report: the township the citizen chose. A ledger item: its township. */
+  township?: string | null;
+}
+
+/** Who asks: a signed-in staff member, or nobody (null) for an anonymous visitor. */
+export interface Asker {
+  role: StaffRole;
+  township: string | null;
+}
+
+interface Rule {
+  /** Completes "只有……可以" in refusals and names the cell in the generated tests. */
+  readonly label: string;
+  readonly grants: Readonly<Partial<Record<StaffRole, Reach>>>;
+}
+
+const QUEUE_READERS = { moderator: 'all', admin: 'all', custodian: 'all', township: 'assigned', publicity: 'closed' } as const;
+const LEDGER_READERS = { ledger: 'all', moderator: 'all', admin: 'all', township: 'own-township' } as const;
+const EVERYONE = { admin: 'all', moderator: 'all', township: 'all', publicity: 'all', custodian: 'all', ledger: 'all' } as const;
+
+/**
+ * The whole table. The workflow's nine acts are `report.<action>` (their states are in
+ * workflow.ts TRANSITIONS): the county moderator judges, assigns, closes and reopens; the township
+ * officer verifies and handles what is handed to their township, and may close it with the reply.
+ */
+export const PERMISSIONS = {
+  // Reports
+  'queue.view': { label: '查看举报队列', grants: QUEUE_READERS },
+  'report.view': { label: '查看这件举报', grants: QUEUE_READERS },
+  'report.nearby': { label: '查看附近的举报', grants: { moderator: 'all', admin: 'all', custodian: 'all', township: 'area', publicity: 'closed' } },
+  'report.accept': { label: '受理举报', grants: { moderator: 'all' } },
+  'report.refuse': { label: '不予受理', grants: { moderator: 'all' } },
+  'report.markDuplicate': { label: '按重复举报办结', grants: { moderator: 'all' } },
+  'report.assign': { label: '交办乡镇', grants: { moderator: 'all' } },
+  'report.recordVerification': { label: '登记核查结果', grants: { township: 'assigned' } },
+  'report.startHandling': { label: '开始整改', grants: { township: 'assigned' } },
+  'report.recordHandling': { label: '更新整改情况', grants: { township: 'assigned' } },
+  'report.close': { label: '办结举报', grants: { moderator: 'all', township: 'assigned' } },
+  'report.reopen': { label: '重新受理', grants: { moderator: 'all' } },
+  'report.reply': { label: '公开答复', grants: { moderator: 'all' } },
+  'report.correct': { label: '更正举报内容', grants: { moderator: 'all' } },
+  'report.note': { label: '添加内部备注', grants: { moderator: 'all', township: 'assigned' } },
+  'report.linkLedger': { label: '关联台账图斑', grants: { moderator: 'all', township: 'assigned' } },
+  'report.addPhotos': { label: '上传核查照片', grants: { township: 'assigned' } },
+  'report.revealIdentity': { label: '查看举报人身份', grants: { custodian: 'all' } },
+  // Case notices (案例通报): drafted by the publicity group, approved by a second person.
+  'notice.list': { label: '查看案例通报', grants: { publicity: 'all', moderator: 'all' } },
+  'notice.draft': { label: '起草案例通报', grants: { publicity: 'all' } },
+  'notice.review': { label: '审核案例通报', grants: { publicity: 'all', moderator: 'all' } },
+  'notice.withdraw': { label: '撤回案例通报', grants: { publicity: 'all', moderator: 'all' } },
+  // The problem ledger (问题台账) and progress bulletins (调度通报).
+  'ledger.view': { label: '查看问题台账', grants: LEDGER_READERS },
+  'ledger.import': { label: '导入台账', grants: { ledger: 'all' } },
+  'ledger.edit': { label: '修改台账', grants: { ledger: 'all' } },
+  'ledger.claim': { label: '申报整改完成', grants: { township: 'own-township' } },
+  'ledger.verify': { label: '核验整改完成', grants: { ledger: 'all' } },
+  'bulletin.list': { label: '查看调度通报', grants: { ledger: 'all', moderator: 'all' } },
+  'bulletin.generate': { label: '生成调度通报', grants: { ledger: 'all' } },
+  'bulletin.publish': { label: '审核发布调度通报', grants: { ledger: 'all', moderator: 'all' } },
+  // Administration.
+  'user.manage': { label: '管理账号', grants: { admin: 'all' } },
+  'audit.view': { label: '查看审计日志', grants: { admin: 'all' } },
+  'settings.view': { label: '查看系统设置', grants: { admin: 'all' } },
+  'account.manage': { label: '管理自己的账号', grants: EVERYONE },
+} as const satisfies Record<string, Rule>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+// Every workflow act has its row (checked by the compiler: a missing one fails this line).
+type WorkflowPermission = `report.${WorkflowAction}`;
+const _everyWorkflowActHasARow: Record<WorkflowPermission, Rule> = PERMISSIONS;
+void _everyWorkflowActHasARow;
+
+/** The reach `user` has for `permission`, or null when their role has none (or nobody is signed in). */
+export function reachOf(user: Asker | null | undefined, permission: Permission): Reach | null {
+  if (!user || !Object.hasOwn(PERMISSIONS, permission)) return null;
+  const grants: Partial<Record<StaffRole, Reach>> = PERMISSIONS[permission].grants;
+  return Object.hasOwn(grants, user.role) ? (grants[user.role] ?? null) : null;
+}
+
+/** Whether `reach`, held by `user`, covers the row `subject`. */
+export function reaches(user: Asker, reach: Reach, subject: Subject): boolean {
+  switch (reach) {
+    case 'all':
+      return true;
+    case 'assigned':
+      return user.township !== null && subject.assigned_township === user.township;
+    case 'area':
+      return user.township !== null && (subject.assigned_township ?? subject.township ?? null) === user.township;
+    case 'closed':
+      return subject.status === 'closed';
+    case 'own-township':
+      return user.township !== null && subject.township === user.township;
+  }
+}
+
+/**
+ * Whether `user` may do `permission` — on `subject` when given (its reach must cover the row),
+ * otherwise on some row at all (what a page guard or a button asks). Never throws.
+ */
+export function can(user: Asker | null | undefined, permission: Permission, subject?: Subject): boolean {
+  const reach = reachOf(user, permission);
+  if (!reach || !user) return false;
+  return subject === undefined || reaches(user, reach, subject);
+}
+
+/** The roles granted `permission`, in the order the table names them (the order refusals say them in). */
+export function rolesFor(permission: Permission): StaffRole[] {
+  return Object.keys(PERMISSIONS[permission].grants).filter(isStaffRole);
+}
+
+/** The refusal a user reads: who may do it, in words ("只有审核员可以受理举报"). */
+export function refusalFor(permission: Permission): string {
+  const roles = rolesFor(permission).map((r) => STAFF_ROLE_LABELS[r]);
+  return `只有${roles.join('或')}可以${PERMISSIONS[permission].label}`;
+}
+
+/**
+ * Every route under /staff/ and the permission it needs, or 'open' for the pages anyone may reach
+ * (signing in, setting up a custodian account, the page saying access is denied).
+ * Dynamic segments are written as in src/pages ([id]); a test walks every file there against this.
+ */
+export const STAFF_ROUTES = {
+  '/staff/': 'queue.view',
+  '/staff/queue-points.json': 'queue.view',
+  '/staff/reports/[id]/': 'report.view',
+  '/staff/photos/[id]': 'report.view',
+  '/staff/notices/': 'notice.list',
+  '/staff/notices/new/': 'notice.draft',
+  '/staff/notices/[id]/': 'notice.list',
+  '/staff/notice-photos/[id]': 'notice.list',
+  '/staff/ledger/': 'ledger.view',
+  '/staff/ledger/items/[id]/': 'ledger.view',
+  '/staff/ledger/imports/[id]/': 'ledger.import',
+  '/staff/ledger/template.csv': 'ledger.import',
+  '/staff/bulletins/': 'bulletin.list',
+  '/staff/users/': 'user.manage',
+  '/staff/audit/': 'audit.view',
+  '/staff/settings/': 'settings.view',
+  '/staff/account/': 'account.manage',
+  '/staff/login/': 'open',
+  '/staff/setup/': 'open',
+  '/staff/forbidden/': 'open',
+} as const satisfies Record<string, Permission | 'open'>;
+
+export type StaffRoute = keyof typeof STAFF_ROUTES;
+
+/** The staff area's navigation, in order; each entry is shown to whoever may open its route. */
+export const STAFF_NAV: ReadonlyArray<{ readonly href: StaffRoute; readonly label: string }> = [
+  { href: '/staff/', label: '举报队列' },
+  { href: '/staff/notices/', label: '案例通报' },
+  { href: '/staff/ledger/', label: '问题台账' },
+  { href: '/staff/bulletins/', label: '调度通报' },
+  { href: '/staff/users/', label: '用户管理' },
+  { href: '/staff/audit/', label: '审计日志' },
+  { href: '/staff/settings/', label: '系统设置' },
+  { href: '/staff/account/', label: '我的账号' },
+];
+
+/** Whether `user` may open `route` (an 'open' route: anyone). */
+export function canOpen(user: Asker | null | undefined, route: StaffRoute): boolean {
+  const needs: Permission | 'open' = STAFF_ROUTES[route];
+  return needs === 'open' || can(user, needs);
+}
+
+/** Where `user` starts: the first page of the navigation they may open (/staff/ sends them there). */
+export function staffHome(user: Asker): StaffRoute {
+  return STAFF_NAV.find((l) => canOpen(user, l.href))?.href ?? '/staff/account/';
+}
