@@ -84,7 +84,7 @@ export async function performWorkflowAction(
     switch (action) {
       case 'accept':
       case 'reopen':
-        deadline = deadlineFor('decide', today).date;
+        deadline = deadlineFor('decide', today);
         patch.closed_at = null;
         // A reopened duplicate is handled on its own: the original's reply is no longer its reply.
         if (action === 'reopen') patch.duplicate_of = null;
@@ -95,11 +95,11 @@ export async function performWorkflowAction(
         break;
       case 'assign':
         patch.assigned_township = input.township!;
-        deadline = deadlineFor('verify', today).date;
+        deadline = deadlineFor('verify', today);
         break;
       case 'recordVerification':
         patch.verification_found = input.found!;
-        deadline = deadlineFor(input.found ? 'handle' : 'reply', today).date;
+        deadline = deadlineFor(input.found ? 'handle' : 'reply', today);
         break;
       case 'startHandling':
         patch.measure = input.measure!;

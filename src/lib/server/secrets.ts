@@ -26,8 +26,3 @@ export function getSecrets(): Secrets {
   cache = { reporterKey, appSecret: createHash('sha256').update(app).digest() };
   return cache;
 }
-
-/** Tests switch keys; the app never does at run time. */
-export function resetSecretsForTests(): void {
-  cache = undefined;
-}

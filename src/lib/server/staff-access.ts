@@ -1,7 +1,8 @@
 /**
  * The permission table (../permissions.ts) on the server: refusals as errors, and reaches as SQL
  * so that a list query holds only the rows its reader may see, before any limit. Identity is a
- * separate matter (custodians only, see identity.ts).
+ * separate matter: only a custodian may reveal it (report.revealIdentity; revealIdentity in
+ * staff-reports.ts logs every view before anything is decrypted).
  */
 import { sql, type RawBuilder } from 'kysely';
 import { can, reachOf, refusalFor, type Asker, type Permission, type Reach, type Subject } from '../permissions.ts';
