@@ -33,3 +33,18 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+
+/**
+ * An input error found after the schema passed (a photo that cannot be decoded, known only once
+ * the submission was let in): the page shows it beside its field, as it shows the schema's own.
+ * Astro makes such errors only from a schema; this one has the same shape (`type` and `issues`),
+ * which is what survives the trip from the Action to the page and to fetch callers.
+ */
+export function fieldInputError(field: string, messages: readonly string[]): ActionError {
+  const error = new ActionError({ code: 'BAD_REQUEST', message: messages[0] ?? '' });
+  return Object.assign(error, {
+    type: 'AstroActionInputError',
+    issues: messages.map((message) => ({ code: 'custom', path: [field], message })),
+    fields: { [field]: [...messages] },
+  });
+}

@@ -663,6 +663,24 @@ describe('a forged submission is refused before any photo is decoded', () => {
     expect(html).toContain('耕地上倒了十几车建筑垃圾，还在继续倒。');
   });
 
+  it('without JavaScript: names a photo that cannot be decoded beside the photos field, keeping every typed value', async () => {
+    const token = await freshToken();
+    await sleep(MIN_FILL_MS);
+    // Its header says JPEG, so only decoding (after the token and the limit) finds it broken.
+    const broken = { bytes: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(4096)]), name: 'IMG_0777.jpg', type: 'image/jpeg' };
+    const res = await post(multipart(reportFields(token, { place: '南里村北，307 国道边第三个路口' }), [broken]));
+    const html = await res.text();
+    expect(res.status).toBe(400);
+    expect(html).toMatch(/<a href="#photos">[^<]*IMG_0777\.jpg[^<]*已损坏/);
+    expect(html).toMatch(/id="photos-error"[^>]*>[\s\S]*?IMG_0777\.jpg/);
+    expect(html).toContain('value="南里村北，307 国道边第三个路口"');
+    const next = await freshToken();
+    await sleep(MIN_FILL_MS);
+    const json = await post(multipart(reportFields(next), [broken]), { json: true });
+    expect(json.status).toBe(400);
+    expect((await json.json()).fields?.photos?.[0]).toMatch(/IMG_0777\.jpg.*已损坏/);
+  });
+
   it('treats a form token sent after the photos as missing (the form sends it first)', async () => {
     const token = await freshToken();
     await sleep(MIN_FILL_MS);

@@ -7,8 +7,9 @@ import { decryptField } from '../../src/lib/server/field-crypto.ts';
 import { postgresPhotoStore, type PhotoStore } from '../../src/lib/server/photo-store.ts';
 import { dailyClientKey, hitRateLimit, hitRateLimits, RATE_RULES, type RateRule } from '../../src/lib/server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from '../../src/lib/server/receipt-code.ts';
-import { findReportForTracking, submitReport, type IntakeKeys } from '../../src/lib/server/reports.ts';
-import { reportSchema, type ValidReport } from '../../src/lib/schemas/report.ts';
+import { findReportForTracking, submitReport, type IntakeKeys, type IntakeReport } from '../../src/lib/server/reports.ts';
+import { processPhotoFiles } from '../../src/lib/server/photos.ts';
+import { reportSchema } from '../../src/lib/schemas/report.ts';
 import { asFile, phoneJpeg, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 
@@ -16,7 +17,8 @@ const db = useTestDatabase();
 const reporterKey = randomBytes(32);
 const appSecret = randomBytes(32);
 
-async function report(overrides: Record<string, unknown> = {}): Promise<ValidReport> {
+/** A report as the form's schema passes it, with its photos decoded as intake does. */
+async function report(overrides: Record<string, unknown> = {}): Promise<IntakeReport> {
   const result = await reportSchema.safeParseAsync({
     problem_class: 'house',
     township: 'jifeng',
@@ -37,14 +39,16 @@ async function report(overrides: Record<string, unknown> = {}): Promise<ValidRep
     ...overrides,
   });
   if (!result.success) throw new Error(JSON.stringify(result.error.issues));
-  return result.data;
+  const { photos, problems } = await processPhotoFiles(result.data.photos);
+  if (problems.length) throw new Error(problems.join('; '));
+  return { ...result.data, photos };
 }
 
 function keys(idempotencyKey = randomUUID()): IntakeKeys {
   return { idempotencyKey, receiptHash: hashReceiptCode(deriveReceiptCode(idempotencyKey, appSecret)), reporterKey };
 }
 
-async function withPhotos(n: number): Promise<ValidReport> {
+async function withPhotos(n: number): Promise<IntakeReport> {
   const files = [asFile(await phoneJpeg({ lng: 110.98, lat: 35.601, takenAt: '2026:11:01 09:15:00' }), 'IMG_0001.jpg', 'image/jpeg')];
   for (let i = 1; i < n; i++) files.push(asFile(await tinyPng(i), `p${i}.png`, 'image/png'));
   return report({ photos: files });

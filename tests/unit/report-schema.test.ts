@@ -5,6 +5,7 @@ import type { LngLat } from '../../src/config/types.ts';
 import { distanceMetres, gcj02ToWgs84, pointInPolygon, wgs84ToGcj02 } from '../../src/lib/geo.ts';
 import { reportSchema, resolveLocation, type ValidReport } from '../../src/lib/schemas/report.ts';
 import { asFile, phoneJpeg, tinyPng } from '../support/photos.ts';
+import { processPhotoFiles } from '../../src/lib/server/photos.ts';
 
 const boundary = jurisdiction.map.boundary;
 
@@ -335,11 +336,22 @@ describe('photos', () => {
     expect((await valid({ photos: [new File([], '', { type: 'application/octet-stream' })] })).photos).toEqual([]);
   });
 
-  it('accepts five photos and processes each', async () => {
+  it('accepts five photos as they came, leaving the decoding to intake', async () => {
     const files = await Promise.all([0, 1, 2, 3, 4].map(async (i) => asFile(await tinyPng(i), `p${i}.png`, 'image/png')));
     const report = await valid({ photos: files });
-    expect(report.photos).toHaveLength(5);
-    expect(report.photos.every((p) => p.originalMime === 'image/png' && p.publicMime === 'image/jpeg')).toBe(true);
+    expect(report.photos).toEqual(files);
+  });
+
+  it('passes a photo whose header looks right but whose picture is broken: only decoding can tell', async () => {
+    const broken = asFile(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]), 'IMG_0009.jpg', 'image/jpeg');
+    expect((await valid({ photos: [broken] })).photos).toHaveLength(1);
+  });
+
+  it('names every problem the files show at once: empty, too large, not a photo', async () => {
+    const files = [asFile(Buffer.alloc(0), 'a.jpg', 'image/jpeg'), asFile(Buffer.alloc(10 * 1024 * 1024 + 1, 0xff), 'b.jpg', 'image/jpeg'), asFile(Buffer.from('GIF89a....'), 'c.gif', 'image/gif')];
+    const errors = (await errorsOf({ photos: files })).photos!;
+    expect(errors).toHaveLength(3);
+    expect(errors.join(' ')).toMatch(/a\.jpg.*空文件.*b\.jpg.*超过 10 MB.*c\.gif.*不是支持的图片格式/);
   });
 
   it('refuses six photos with one clear message', async () => {
@@ -359,18 +371,26 @@ describe('photos', () => {
   });
 });
 
+/** A valid report with its photos decoded, as intake hands it on. */
+async function located(overrides: Record<string, unknown> = {}) {
+  const report = await valid(overrides);
+  const { photos, problems } = await processPhotoFiles(report.photos);
+  if (problems.length) throw new Error(problems.join('; '));
+  return { ...report, photos };
+}
+
 describe('resolving where the report is', () => {
   const seat: LngLat = [110.979, 35.6];
 
   it('keeps typed WGS-84 coordinates as they are, remembering whether the pin came from the map', async () => {
-    expect(resolveLocation(await valid({ lng: '110.979', lat: '35.6', location_source: 'map' }))).toEqual({ lngLat: [110.979, 35.6], source: 'map' });
-    expect(resolveLocation(await valid({ lng: '110.979', lat: '35.6', location_source: 'manual' }))).toEqual({ lngLat: [110.979, 35.6], source: 'manual' });
-    expect(resolveLocation(await valid({ lng: '110.979', lat: '35.6', location_source: 'satellite' })).source).toBe('manual');
+    expect(resolveLocation(await located({ lng: '110.979', lat: '35.6', location_source: 'map' }))).toEqual({ lngLat: [110.979, 35.6], source: 'map' });
+    expect(resolveLocation(await located({ lng: '110.979', lat: '35.6', location_source: 'manual' }))).toEqual({ lngLat: [110.979, 35.6], source: 'manual' });
+    expect(resolveLocation(await located({ lng: '110.979', lat: '35.6', location_source: 'satellite' })).source).toBe('manual');
   });
 
   it('converts GCJ-02 coordinates to WGS-84 within a few centimetres', async () => {
     const gcj = wgs84ToGcj02(seat);
-    const { lngLat, source } = resolveLocation(await valid({ ...coords(gcj), coord_system: 'gcj02' }));
+    const { lngLat, source } = resolveLocation(await located({ ...coords(gcj), coord_system: 'gcj02' }));
     expect(source).toBe('manual-gcj02');
     expect(distanceMetres(lngLat!, seat)).toBeLessThan(0.05);
     expect(distanceMetres(lngLat!, gcj02ToWgs84([Number(gcj[0].toFixed(7)), Number(gcj[1].toFixed(7))]))).toBeLessThan(0.001);
@@ -378,7 +398,7 @@ describe('resolving where the report is', () => {
 
   it('uses the GPS of a photo taken in the county when no pin was placed', async () => {
     const photo = asFile(await phoneJpeg({ lng: 111.05, lat: 35.62 }), 'IMG_0002.jpg', 'image/jpeg');
-    const { lngLat, source } = resolveLocation(await valid({ photos: [photo] }));
+    const { lngLat, source } = resolveLocation(await located({ photos: [photo] }));
     expect(source).toBe('photo');
     expect(lngLat![0]).toBeCloseTo(111.05, 5);
     expect(lngLat![1]).toBeCloseTo(35.62, 5);
@@ -386,15 +406,15 @@ describe('resolving where the report is', () => {
 
   it('ignores the GPS of a photo taken outside the county', async () => {
     const photo = asFile(await phoneJpeg({ lng: 116.397, lat: 39.909 }), 'IMG_0003.jpg', 'image/jpeg');
-    expect(resolveLocation(await valid({ photos: [photo] }))).toEqual({ lngLat: null, source: 'none' });
+    expect(resolveLocation(await located({ photos: [photo] }))).toEqual({ lngLat: null, source: 'none' });
   });
 
   it('prefers a typed point over the photo GPS', async () => {
     const photo = asFile(await phoneJpeg({ lng: 111.05, lat: 35.62 }), 'IMG_0004.jpg', 'image/jpeg');
-    expect(resolveLocation(await valid({ photos: [photo], lng: '110.979', lat: '35.6' }))).toEqual({ lngLat: [110.979, 35.6], source: 'manual' });
+    expect(resolveLocation(await located({ photos: [photo], lng: '110.979', lat: '35.6' }))).toEqual({ lngLat: [110.979, 35.6], source: 'manual' });
   });
 
   it('has no location when neither a point nor a photo GPS is given', async () => {
-    expect(resolveLocation(await valid())).toEqual({ lngLat: null, source: 'none' });
+    expect(resolveLocation(await located())).toEqual({ lngLat: null, source: 'none' });
   });
 });

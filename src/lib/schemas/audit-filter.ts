@@ -1,7 +1,20 @@
 import { z } from 'astro/zod';
-import type { AuditFilter } from '../server/audit-query.ts';
 import { cleanQueryText, isRealIsoDate } from './text-safety.ts';
 import { BIGINT_ID } from './ids.ts';
+
+/** The audit page's filters, as the query reads them (every one optional). */
+export interface AuditFilter {
+  /** A staff login, exactly. */
+  actor?: string;
+  /** An audit action code (AUDIT_ACTIONS). */
+  action?: string;
+  reportId?: string;
+  /** YYYY-MM-DD, China time, inclusive. */
+  from?: string;
+  to?: string;
+  /** Rows older than this id: the next page. */
+  before?: string;
+}
 
 const date = z.string().refine(isRealIsoDate).optional().catch(undefined);
 const id = z.string().regex(BIGINT_ID).optional().catch(undefined);

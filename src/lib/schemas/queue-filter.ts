@@ -1,9 +1,20 @@
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import { PROBLEM_CLASSES } from '../taxonomy.ts';
-import { REPORT_STATES } from '../workflow.ts';
-import type { QueueFilter } from '../server/queue.ts';
+import { REPORT_STATES, type ReportState } from '../workflow.ts';
 import { isRealIsoDate } from './text-safety.ts';
+
+/** The queue's filters, as the queries read them (every one optional). */
+export interface QueueFilter {
+  status?: ReportState;
+  problemClass?: string;
+  township?: string;
+  overdue?: boolean;
+  hasPhotos?: boolean;
+  /** YYYY-MM-DD, China time, inclusive. */
+  from?: string;
+  to?: string;
+}
 
 // Only a day that exists: 2026-13-45 would otherwise reach PostgreSQL as an invalid timestamp (a 500).
 const date = z.string().refine(isRealIsoDate).optional().catch(undefined);

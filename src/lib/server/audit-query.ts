@@ -2,16 +2,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import type { AuditFilter } from '../schemas/audit-filter.ts';
 import { chinaDayAfter, chinaDayStart } from '../china-time.ts';
 
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  reportId?: string;
-  from?: string;
-  to?: string;
-  before?: string;
-}
 
 export async function listAudit(db: Kysely<Database>, f: AuditFilter, limit = 50) {
   let q = db.selectFrom('audit_log').selectAll();

@@ -10,7 +10,7 @@ import { recordAudit } from './audit.ts';
 import { requirePermission } from './staff-access.ts';
 import { can } from '../permissions.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
-import { PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
+import { processPhotoFiles } from './photos.ts';
 import { purgePublicPages } from './page-cache.ts';
 import { NotFoundError, InputError } from './errors.ts';
 import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
@@ -120,14 +120,8 @@ export async function listNoticeDrafters(db: Kysely<Database>, noticeId: string)
 
 export async function saveNoticeDraft(db: Kysely<Database>, user: StaffUser, input: NoticeDraftInput, store: PhotoStore = postgresPhotoStore): Promise<string> {
   requirePermission(user, 'notice.draft');
-  const after: ProcessedPhoto[] = [];
-  for (const f of input.afterPhotos) {
-    try {
-      after.push(await processPhoto(Buffer.from(await f.arrayBuffer()), f.name));
-    } catch (err) {
-      throw new InputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
-    }
-  }
+  const { photos: after, problems } = await processPhotoFiles(input.afterPhotos);
+  if (problems.length) throw new InputError(problems);
   const steps = stepsOf(input);
   const masked = maskNotice({ title: input.title, partyName: input.partyName, partyKind: input.partyKind, body: input.body, accountability: input.accountability, steps });
   return db.transaction().execute(async (trx) => {

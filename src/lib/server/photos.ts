@@ -5,57 +5,9 @@
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import sharp from 'sharp';
-
-export const PHOTO_LIMITS = { maxFiles: 5, maxBytes: 10 * 1024 * 1024, maxPixels: 50_000_000, publicMaxEdge: 1600 } as const;
-
-export type PhotoType = 'jpeg' | 'png' | 'heic' | 'webp';
-export type PhotoErrorCode = 'empty' | 'too-large' | 'unsupported-type' | 'corrupt' | 'too-many-pixels';
+import { detectPhotoType, PHOTO_LIMITS, PhotoError, type PhotoType } from '../photo-rules.ts';
 
 const MIME: Record<PhotoType, string> = { jpeg: 'image/jpeg', png: 'image/png', heic: 'image/heic', webp: 'image/webp' };
-
-// HEVC-coded HEIF only: a generic 'mif1' file counts when it also names one of these, so AVIF stays out.
-const HEIC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
-
-const ascii = (bytes: Uint8Array, start: number, end: number) => String.fromCharCode(...bytes.subarray(start, end));
-
-export function detectPhotoType(bytes: Uint8Array): PhotoType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
-  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') {
-    const boxEnd = Math.min(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0), bytes.length);
-    const major = ascii(bytes, 8, 12);
-    if (HEIC_BRANDS.has(major)) return 'heic';
-    if (major === 'mif1' || major === 'msf1') {
-      for (let at = 16; at + 4 <= boxEnd; at += 4) if (HEIC_BRANDS.has(ascii(bytes, at, at + 4))) return 'heic';
-    }
-  }
-  return null;
-}
-
-const MESSAGES: Record<PhotoErrorCode, (subject: string) => string> = {
-  empty: (s) => `${s}是空文件，请重新选择。`,
-  'too-large': (s) => `${s}超过 10 MB，请压缩后再上传。`,
-  'unsupported-type': (s) => `${s}不是支持的图片格式，请上传 JPEG、PNG、HEIC 或 WebP 格式的照片。`,
-  corrupt: (s) => `${s}已损坏或不完整，无法打开，请重新拍摄或换一张照片。`,
-  'too-many-pixels': (s) => `${s}的像素尺寸过大（超过 5000 万像素），请缩小后再上传。`,
-};
-
-// The name comes from the citizen's device: keep it printable and short enough for one line of an error.
-function subjectFor(fileName?: string): string {
-  const name = (fileName ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
-  if (!name) return '这张照片';
-  return `照片“${name.length > 40 ? `${name.slice(0, 39)}…` : name}”`;
-}
-
-export class PhotoError extends Error {
-  readonly code: PhotoErrorCode;
-  constructor(code: PhotoErrorCode, fileName?: string, options?: { cause?: unknown }) {
-    super(MESSAGES[code](subjectFor(fileName)), options);
-    this.name = 'PhotoError';
-    this.code = code;
-  }
-}
 
 export interface ProcessedPhoto {
   originalType: PhotoType;
@@ -175,4 +127,22 @@ function exifLngLat(tags: Record<string, unknown>): [number, number] | null {
   // Phones without a fix write 0/0; a report from the Gulf of Guinea is not a real location.
   if (lat === 0 && lng === 0) return null;
   return [lng, lat];
+}
+
+/**
+ * The one loop over uploaded photos (a citizen's, an officer's, the publicity group's): each is
+ * processed in turn and every problem is collected, so a form names them all at once. When any
+ * failed, none is returned: a report or act is stored with all its photos or not at all.
+ */
+export async function processPhotoFiles(files: readonly File[]): Promise<{ photos: ProcessedPhoto[]; problems: string[] }> {
+  const photos: ProcessedPhoto[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    try {
+      photos.push(await processPhoto(Buffer.from(await file.arrayBuffer()), file.name));
+    } catch (err) {
+      problems.push((err instanceof PhotoError ? err : new PhotoError('corrupt', file.name, { cause: err })).message);
+    }
+  }
+  return problems.length ? { photos: [], problems } : { photos, problems };
 }

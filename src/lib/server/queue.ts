@@ -8,19 +8,9 @@ import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { reachFilter } from './staff-access.ts';
 import { can } from '../permissions.ts';
-import type { ReportState } from '../workflow.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import type { QueueFilter } from '../schemas/queue-filter.ts';
 
-export interface QueueFilter {
-  status?: ReportState;
-  problemClass?: string;
-  township?: string;
-  overdue?: boolean;
-  hasPhotos?: boolean;
-  /** YYYY-MM-DD, China time, inclusive. */
-  from?: string;
-  to?: string;
-}
 
 export interface QueueRow {
   id: string;

@@ -8,6 +8,7 @@ import type { ValidReport } from '../schemas/report.ts';
 import { resolveLocation } from '../schemas/report.ts';
 import { encryptField } from './field-crypto.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore } from './photo-store.ts';
+import type { ProcessedPhoto } from './photos.ts';
 
 export interface IntakeKeys {
   idempotencyKey: string;
@@ -22,14 +23,20 @@ export type IntakeResult =
   /** The key was used for a different submission: the form must be reloaded. */
   | { status: 'conflict' };
 
-/** What identifies the content of a submission, photos included, for idempotent retries. */
-export function submissionHash(report: ValidReport): string {
+/** A valid report with its photos decoded: what is stored. */
+export type IntakeReport = Omit<ValidReport, 'photos'> & { photos: ProcessedPhoto[] };
+
+/**
+ * What identifies the content of a submission, photos included (the SHA-256 of each original
+ * file, known before any is decoded), for idempotent retries.
+ */
+export function submissionHash(report: Omit<ValidReport, 'photos'>, photoHashes: readonly string[]): string {
   const h = createHash('sha256');
   // coord_system too: the same numbers in GCJ-02 and in WGS-84 are places a few hundred metres apart.
   for (const value of [report.problem_class, report.township, report.village, report.place, report.lat, report.lng, report.coord_system, report.seen_on, report.description, report.name, report.phone]) {
     h.update(value).update('\u0000');
   }
-  for (const p of report.photos) h.update(p.sha256);
+  for (const sha256 of photoHashes) h.update(sha256);
   return h.digest('hex');
 }
 
@@ -39,11 +46,11 @@ export function submissionHash(report: ValidReport): string {
  */
 export async function submitReport(
   db: Kysely<Database>,
-  report: ValidReport,
+  report: IntakeReport,
   keys: IntakeKeys,
   store: PhotoStore = postgresPhotoStore,
 ): Promise<IntakeResult> {
-  const hash = submissionHash(report);
+  const hash = submissionHash(report, report.photos.map((p) => p.sha256));
   const { lngLat, source } = resolveLocation(report);
   return db.transaction().execute(async (trx) => {
     const inserted = await trx

@@ -6,7 +6,8 @@ import { recordAudit } from './audit.ts';
 import { requirePermission } from './staff-access.ts';
 import { can } from '../permissions.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
-import { PHOTO_LIMITS, PhotoError, processPhoto, type ProcessedPhoto } from './photos.ts';
+import { processPhotoFiles, type ProcessedPhoto } from './photos.ts';
+import { PHOTO_LIMITS } from '../photo-rules.ts';
 import { NotFoundError, InputError } from './errors.ts';
 import { isBigintId } from '../schemas/ids.ts';
 
@@ -18,15 +19,9 @@ export async function prepareStaffPhotos(user: StaffUser, files: File[]): Promis
   // Verification photos are the township officer's evidence from the site; no other role adds them.
   requirePermission(user, 'report.addPhotos');
   if (files.length > PHOTO_LIMITS.maxFiles) throw new InputError([`最多上传 ${PHOTO_LIMITS.maxFiles} 张照片`]);
-  const processed: ProcessedPhoto[] = [];
-  for (const f of files) {
-    try {
-      processed.push(await processPhoto(Buffer.from(await f.arrayBuffer()), f.name));
-    } catch (err) {
-      throw new InputError([err instanceof PhotoError ? err.message : `照片“${f.name}”无法读取`]);
-    }
-  }
-  return processed;
+  const { photos, problems } = await processPhotoFiles(files);
+  if (problems.length) throw new InputError(problems);
+  return photos;
 }
 
 /** Stores processed photos and audits them; `trx` is a transaction that holds the report row. */

@@ -1,0 +1,29 @@
+/**
+ * What each layer may import, checked on the source: schemas are pure (no server module, no
+ * sharp, no database), so any of them runs in a test, a page or a browser bundle alike.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = path.resolve(import.meta.dirname, '../../src');
+
+function filesUnder(dir: string): Array<{ file: string; text: string }> {
+  return readdirSync(path.join(src, dir), { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile() && /\.(ts|astro)$/.test(f.name))
+    .map((f) => {
+      const full = path.join(f.parentPath, f.name);
+      return { file: path.relative(src, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') };
+    });
+}
+
+const importsOf = (text: string): string[] => [...text.matchAll(/^\s*import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+
+describe('the schemas', () => {
+  it('import no server module, no image library and no database', () => {
+    const offenders = filesUnder('lib/schemas').flatMap(({ file, text }) =>
+      importsOf(text).filter((i) => /\/server\/|^sharp$|^kysely$|^pg$|^node:/.test(i)).map((i) => `${file} → ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
