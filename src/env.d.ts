@@ -2,6 +2,8 @@ declare namespace App {
   interface Locals {
     /** Set by the middleware for each request. */
     requestId: string;
+    /** The database, for the service functions a page calls (pages never import it). */
+    readonly db: import('kysely').Kysely<import('./lib/server/database.ts').Database>;
     /** What the citizen typed, when the report form comes back with errors. */
     reportValues?: import('./lib/schemas/report.ts').ReportFormValues;
     /** The signed-in staff member, on staff pages and POSTs; null otherwise. */

@@ -3,7 +3,8 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
-import { getDb, isDatabaseUnavailable } from './lib/server/db.ts';
+import { getDb } from './lib/server/db.ts';
+import { isDatabaseUnavailable } from './lib/server/errors.ts';
 import { pageCache } from './lib/server/page-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
@@ -18,6 +19,9 @@ const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
 /** Security headers are set by the HTTP server wrapper (src/cli/serve.ts) for every response. */
 const requestContext = defineMiddleware(async (context, next) => {
   context.locals.requestId = crypto.randomUUID();
+  // Pages and endpoints get the database from here and never import it; read on first use, so a
+  // page that needs none opens nothing.
+  Object.defineProperty(context.locals, 'db', { get: getDb, configurable: true, enumerable: false });
   const response = await next();
   const csp = response.headers.get('Content-Security-Policy');
   if (csp) response.headers.set('Content-Security-Policy', withFrameAncestors(csp));

@@ -1,9 +1,8 @@
 /** What every staff Action starts with: who is signed in, and may their role do this. */
 import { ActionError, type ActionAPIContext } from 'astro:actions';
 import { GENERIC_SYSTEM_ERROR } from '../lib/action-errors.ts';
-import { isDatabaseUnavailable } from '../lib/server/db.ts';
 import type { StaffUser } from '../lib/server/auth.ts';
-import { ForbiddenError, NotFoundError, InputError } from '../lib/server/errors.ts';
+import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../lib/server/errors.ts';
 import { TransitionError } from '../lib/workflow.ts';
 import { can, refusalFor, type Permission } from '../lib/permissions.ts';
 

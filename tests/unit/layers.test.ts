@@ -27,3 +27,17 @@ describe('the schemas', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('the pages, components and layouts', () => {
+  const files = [...filesUnder('pages'), ...filesUnder('components'), ...filesUnder('layouts')];
+
+  it('import no database: they get it from Astro.locals.db and hand it to service functions', () => {
+    const offenders = files.flatMap(({ file, text }) => importsOf(text).filter((i) => /\/server\/db\.ts$|^kysely$|^pg$/.test(i)).map((i) => `${file} → ${i}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('run no SQL of their own', () => {
+    const offenders = files.filter(({ text }) => /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/.test(text)).map(({ file }) => file);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -40,3 +40,15 @@ export class NotFoundError extends Error {
     this.subject = subject;
   }
 }
+
+/** True when the error means the database is unreachable (not a bug in a query). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003', '53300'];
+  if (e.code && codes.includes(e.code)) return true;
+  // The last two: a query on a client whose connection broke while a request held it.
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting|shutting) up|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i.test(
+    e.message ?? '',
+  );
+}

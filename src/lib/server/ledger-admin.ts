@@ -20,7 +20,7 @@ import { isRealIsoDate } from '../schemas/text-safety.ts';
 import type { LngLat } from '../../config/types.ts';
 import { isBigintId } from '../schemas/ids.ts';
 import { can } from '../permissions.ts';
-import { requirePermission } from './staff-access.ts';
+import { reachFilter, requirePermission } from './staff-access.ts';
 
 const MAX_FILE = 10 * 1024 * 1024;
 
@@ -277,8 +277,16 @@ export interface LedgerListFilter {
   q?: string;
 }
 
-export async function listLedgerItems(db: Kysely<Database>, f: LedgerListFilter, page: number, pageSize = 50) {
+/** The campaign's batches (第一批…), in their order, for the ledger's filter. */
+export async function listBatches(db: Kysely<Database>): Promise<Array<{ code: string; name: string }>> {
+  return db.selectFrom('batch').select(['code', 'name']).orderBy('sort_order').execute();
+}
+
+/** The ledger's items `user` may see (a township officer: their own township's), filtered, a page at a time. */
+export async function listLedgerItems(db: Kysely<Database>, user: StaffUser, f: LedgerListFilter, page: number, pageSize = 50) {
   let q = db.selectFrom('ledger_item').innerJoin('batch', 'batch.id', 'ledger_item.batch_id');
+  const reach = reachFilter(user, 'ledger.view');
+  if (reach) q = q.where(reach);
   if (f.batch) q = q.where('batch.code', '=', f.batch);
   if (f.township) q = q.where('ledger_item.township', '=', f.township);
   if (f.status === 'open') q = q.where('claimed_rectified_on', 'is', null);
@@ -295,4 +303,19 @@ export async function listLedgerItems(db: Kysely<Database>, f: LedgerListFilter,
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+/** One ledger item with its batch and who claimed and verified it, or null when there is none `user` may see. */
+export async function loadLedgerItem(db: Kysely<Database>, user: StaffUser, id: string) {
+  if (!isBigintId(id)) return null;
+  const item = await db
+    .selectFrom('ledger_item')
+    .innerJoin('batch', 'batch.id', 'ledger_item.batch_id')
+    .leftJoin('staff_user as c', 'c.id', 'ledger_item.claimed_by')
+    .leftJoin('staff_user as v', 'v.id', 'ledger_item.verified_by')
+    .selectAll('ledger_item')
+    .select(['batch.name as batch_name', 'c.display_name as claimer', 'v.display_name as verifier'])
+    .where('ledger_item.id', '=', id)
+    .executeTakeFirst();
+  return item && can(user, 'ledger.view', item) ? item : null;
 }

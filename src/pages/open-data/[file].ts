@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../lib/server/db.ts';
 import { cached } from '../../lib/server/cache.ts';
 import { setPublicCaching } from '../../lib/server/public-page.ts';
 import { bulletinsDataset, datasetCsv, datasetJson, noticesDataset, OPEN_DATA_LICENCE } from '../../lib/server/open-data.ts';
@@ -7,11 +6,11 @@ import { bulletinsDataset, datasetCsv, datasetJson, noticesDataset, OPEN_DATA_LI
 const DATASETS = { notices: noticesDataset, bulletins: bulletinsDataset } as const;
 
 /** /open-data/notices.csv, notices.json, bulletins.csv, bulletins.json */
-export const GET: APIRoute = async ({ params }) => {
+export const GET: APIRoute = async ({ params, locals }) => {
   const m = /^(notices|bulletins)\.(csv|json)$/.exec(params.file ?? '');
   if (!m) return new Response('没有这个数据文件', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   const [, name, format] = m as unknown as [string, keyof typeof DATASETS, 'csv' | 'json'];
-  const data = await cached(`open-data:${name}`, () => DATASETS[name](getDb()));
+  const data = await cached(`open-data:${name}`, () => DATASETS[name](locals.db));
   const headers = new Headers(
     format === 'csv'
       ? { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.csv"` }

@@ -1,11 +1,10 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../lib/server/db.ts';
 import { getPublicProgressReport } from '../../lib/server/progress-report.ts';
 import { flattenProgress, toCsv } from '../../lib/progress-export.ts';
 import { setPublicCaching } from '../../lib/server/public-page.ts';
 
-export const GET: APIRoute = async () => {
-  const report = await getPublicProgressReport(getDb());
+export const GET: APIRoute = async ({ locals }) => {
+  const report = await getPublicProgressReport(locals.db);
   const headers = new Headers({
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="progress-${report.today}.csv"`,

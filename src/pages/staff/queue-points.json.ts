@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { getDb } from '../../lib/server/db.ts';
 import { queuePoints } from '../../lib/server/queue.ts';
 import { parseQueueFilter } from '../../lib/schemas/queue-filter.ts';
 import { guardStaffEndpoint } from '../../lib/server/page-guard.ts';
@@ -9,6 +8,6 @@ export const GET: APIRoute = async ({ locals, url }) => {
   const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
   const user = guardStaffEndpoint(locals.user, 'queue.view', 'json');
   if (user instanceof Response) return user;
-  const points = await queuePoints(getDb(), user, parseQueueFilter(url.searchParams));
+  const points = await queuePoints(locals.db, user, parseQueueFilter(url.searchParams));
   return new Response(JSON.stringify(points), { headers });
 };

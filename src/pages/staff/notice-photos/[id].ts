@@ -1,11 +1,10 @@
 import type { APIRoute } from 'astro';
 import { guardStaffEndpoint } from '../../../lib/server/page-guard.ts';
-import { getDb } from '../../../lib/server/db.ts';
 import { photoResponse, readNoticePhoto } from '../../../lib/server/notice-photos.ts';
 
 /** Draft notices' photos, for the publicity group and moderators previewing them. */
 export const GET: APIRoute = async ({ params, locals }) => {
   const user = guardStaffEndpoint(locals.user, 'notice.list');
   if (user instanceof Response) return user;
-  return photoResponse(await readNoticePhoto(getDb(), params.id ?? '', true), 'private, no-store');
+  return photoResponse(await readNoticePhoto(locals.db, params.id ?? '', true), 'private, no-store');
 };
