@@ -1,12 +1,11 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { REPORT_BODY_LIMIT } from './src/config/limits.ts';
 
 const site = process.env.PUBLIC_SITE_URL ?? 'http://localhost:4321';
 const siteUrl = new URL(site);
 
-// Five photos of up to 10 MB each, plus the form fields.
-const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
 
 // Map tiles are the only third-party resource a page loads.
 const tileHosts = ['https://tile.openstreetmap.org', 'https://*.tianditu.gov.cn'];

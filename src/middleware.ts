@@ -8,13 +8,11 @@ import { isDatabaseUnavailable } from './lib/server/errors.ts';
 import { pageCache } from './lib/server/page-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
+import { REPORT_BODY_LIMIT } from './config/limits.ts';
 import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
 import { getSecrets } from './lib/server/secrets.ts';
-import { clientAddress } from './lib/server/client-address.ts';
-import { dailyClientKey } from './lib/server/rate-limit.ts';
+import { requestClientKey } from './lib/server/client-address.ts';
 
-/** Five photos of up to 10 MB each, plus the form fields (same as astro.config.mjs). */
-const REPORT_BODY_LIMIT = 55 * 1024 * 1024;
 
 /** Security headers are set by the HTTP server wrapper (src/cli/serve.ts) for every response. */
 const requestContext = defineMiddleware(async (context, next) => {
@@ -93,7 +91,7 @@ const reportForm = defineMiddleware(async (context, next) => {
         if (typeof v === 'string') values[field] = v.slice(0, 4000);
       }
       const { appSecret } = getSecrets();
-      const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), appSecret);
+      const client = requestClientKey(context);
       // An outage met here is left to the Action, which answers it with its own 503 message.
       const refusal = await refuseCheaply(getDb(), form, appSecret, client).catch((err) => (isDatabaseUnavailable(err) ? null : Promise.reject(err)));
       if (refusal) {

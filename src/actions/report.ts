@@ -5,8 +5,7 @@ import { isDatabaseUnavailable } from '../lib/server/errors.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { checkReportForm, rateLimitMessage } from '../lib/server/report-gate.ts';
 import { acceptReport } from '../lib/server/intake.ts';
-import { clientAddress } from '../lib/server/client-address.ts';
-import { dailyClientKey } from '../lib/server/rate-limit.ts';
+import { requestClientKey } from '../lib/server/client-address.ts';
 import { fieldInputError } from './guard.ts';
 
 const KEY_REUSED = '这个表单已经提交过一份不同的举报。请刷新页面，重新填写后提交。';
@@ -19,7 +18,7 @@ export const report = defineAction({
   handler: async (input, context) => {
     const { appSecret, reporterKey } = getSecrets();
     const token = checkReportForm(input.website, input.form_token, appSecret);
-    const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), appSecret);
+    const client = requestClientKey(context);
     try {
       const outcome = await acceptReport(getDb(), input, { idempotencyKey: token.idempotencyKey, client, appSecret, reporterKey });
       switch (outcome.kind) {

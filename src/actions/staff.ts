@@ -15,8 +15,7 @@ import { performWorkflowAction } from '../lib/server/report-workflow.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
 import { insertStaffPhotos, prepareStaffPhotos } from '../lib/server/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../lib/server/staff-users.ts';
-import { clientAddress } from '../lib/server/client-address.ts';
-import { dailyClientKey } from '../lib/server/rate-limit.ts';
+import { requestClientKey } from '../lib/server/client-address.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { guarded, requireStaff } from './guard.ts';
 import { can } from '../lib/permissions.ts';
@@ -30,7 +29,7 @@ export const staff = {
     input: loginSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), getSecrets().appSecret);
+        const client = requestClientKey(context);
         const result = await signIn(getDb(), input.login, input.password, client);
         if (!result.ok && result.status === 429) context.locals.retryAfter = result.retryAfterSeconds;
         if (!result.ok) throw new ActionError({ code: result.status === 429 ? 'TOO_MANY_REQUESTS' : 'UNAUTHORIZED', message: result.message });
@@ -222,7 +221,7 @@ export const staff = {
     input: custodianSetupSchema,
     handler: (input, context) =>
       guarded(async () => {
-        const client = dailyClientKey(clientAddress(context.request, () => context.clientAddress), getSecrets().appSecret);
+        const client = requestClientKey(context);
         const refused = await completeCustodianSetup(getDb(), input, client);
         if (refused) {
           context.locals.retryAfter = refused.retryAfterSeconds;

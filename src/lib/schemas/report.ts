@@ -11,9 +11,8 @@ import type { LngLat } from '../../config/types.ts';
 import { detectGcj02Offset, gcj02ToWgs84, pointInPolygon } from '../geo.ts';
 import { REPORTABLE_CLASSES } from '../taxonomy.ts';
 import { PHOTO_LIMITS, PHOTO_SIGNATURE_BYTES, photoFileProblem } from '../photo-rules.ts';
+import { hasControlChars, isRealIsoDate } from './text-safety.ts';
 
-/** Control characters other than tab and newline never belong in a citizen's text. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 function text(label: string, min: number, max: number) {
   return z
@@ -22,7 +21,7 @@ function text(label: string, min: number, max: number) {
     .refine((s) => s.length > 0 || min === 0, { error: `请填写${label}` })
     .refine((s) => [...s].length >= min || s.length === 0, { error: `${label}至少需要 ${min} 个字` })
     .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` })
-    .refine((s) => !CONTROL.test(s), { error: `${label}里有无法识别的字符，请删除后重新输入` });
+    .refine((s) => !hasControlChars(s), { error: `${label}里有无法识别的字符，请删除后重新输入` });
 }
 
 // Astro hands empty form fields over as null (or undefined), hence nullish() on optional fields.
@@ -32,13 +31,8 @@ const optionalText = (label: string, max: number) =>
     .nullish()
     .transform((s) => (s ?? '').replace(/\r\n?/g, '\n').trim())
     .refine((s) => [...s].length <= max, { error: `${label}不能超过 ${max} 个字` })
-    .refine((s) => !CONTROL.test(s), { error: `${label}里有无法识别的字符，请删除后重新输入` });
+    .refine((s) => !hasControlChars(s), { error: `${label}里有无法识别的字符，请删除后重新输入` });
 
-
-function isRealDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 const coordinate = (label: string) =>
   z
@@ -109,7 +103,7 @@ export const reportSchema = z
       .string({ error: '请填写发现日期' })
       .transform((s) => s.trim())
       .refine((s) => s !== '', { error: '请填写发现日期' })
-      .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s), { error: '发现日期格式不对，请按“年-月-日”填写，例如 2026-11-20' })
+      .refine((s) => isRealIsoDate(s), { error: '发现日期格式不对，请按“年-月-日”填写，例如 2026-11-20' })
       .refine((s) => s <= chinaToday(), { error: '发现日期不能晚于今天' })
       .refine((s) => s >= '2000-01-01', { error: '发现日期不能早于 2000 年' }),
     /** What the citizen saw, 10–2000 characters. */

@@ -4,7 +4,7 @@ import { z } from 'astro/zod';
  * Characters no staff or citizen text may carry. NUL cannot be stored in a PostgreSQL text or
  * jsonb value at all (the insert fails), other C0/C1 controls are invisible garbage, and the
  * bidirectional overrides and isolates can make a note or an audit entry read differently from
- * what it says. Tab and newline stay. The same set as the citizen form (report.ts).
+ * what it says. Tab and newline stay. Every form's schema asks this one test.
  */
 export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 

@@ -12,7 +12,7 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { purgePublicPages } from './page-cache.ts';
 import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
-import { readLedgerFile, validateLedgerRecords, planLedgerImport, countImport, LedgerFileError, type ExistingItem, type ImportCounts, type ImportPlan, type RowError } from '../ledger-import.ts';
+import { readLedgerFile, validateLedgerRecords, planLedgerImport, countImport, LedgerFileError, MAX_FILE_BYTES, type ExistingItem, type ImportCounts, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
 import { areaProblem, parseMu } from '../mu.ts';
 import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
@@ -22,7 +22,6 @@ import { isBigintId } from '../schemas/ids.ts';
 import { can } from '../permissions.ts';
 import { reachFilter, requirePermission } from './staff-access.ts';
 
-const MAX_FILE = 10 * 1024 * 1024;
 
 async function existingItems(db: Kysely<Database>): Promise<Map<string, ExistingItem>> {
   const rows = await db
@@ -91,7 +90,7 @@ async function computeGeometryPreview(db: Kysely<Database>, bytes: Uint8Array): 
 export async function uploadLedgerFile(db: Kysely<Database>, user: StaffUser, file: File, kind: 'items' | 'geometry'): Promise<string> {
   requirePermission(user, 'ledger.import');
   if (file.size === 0) throw new InputError(['请选择要导入的文件']);
-  if (file.size > MAX_FILE) throw new InputError(['文件超过 10 MB，请分批导入']);
+  if (file.size > MAX_FILE_BYTES) throw new InputError(['文件超过 10 MB，请分批导入']);
   const bytes = Buffer.from(await file.arrayBuffer());
   const { id } = await db
     .insertInto('ledger_import')
@@ -208,10 +207,15 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
   purgePublicPages();
 }
 
+/** A rectification date: a real day, not in the future, not before the campaign's earliest problem. */
+function requireCampaignDay(on: string, what: string): void {
+  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写${what}：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
+}
+
 /** The township says it has put the item right. Its own township's items only. */
 export async function claimRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   requirePermission(user, 'ledger.claim');
-  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写整改完成日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
+  requireCampaignDay(on, '整改完成日期');
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['township', 'claimed_rectified_on', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new NotFoundError('ledgerItem');
@@ -226,7 +230,7 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
 export async function verifyRectified(db: Kysely<Database>, user: StaffUser, itemId: string, on: string): Promise<void> {
   requirePermission(user, 'ledger.verify');
-  if (!isRealIsoDate(on) || on > chinaToday() || on < EARLIEST_PROBLEM_DATE) throw new InputError([`请填写核验日期：不能晚于今天，也不能早于 ${EARLIEST_PROBLEM_DATE}（整治范围内最早的问题）`]);
+  requireCampaignDay(on, '核验日期');
   await db.transaction().execute(async (trx) => {
     const item = await trx.selectFrom('ledger_item').select(['claimed_rectified_on', 'claimed_by', 'verified_rectified_on']).where('id', '=', itemId).forUpdate().executeTakeFirst();
     if (!item) throw new NotFoundError('ledgerItem');
