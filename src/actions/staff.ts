@@ -11,14 +11,12 @@ import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, 
 import { getDb } from '../lib/server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../lib/server/auth.ts';
 import { recordAudit } from '../lib/server/audit.ts';
-import { performWorkflowAction } from '../lib/server/report-workflow.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
-import { insertStaffPhotos, prepareStaffPhotos } from '../lib/server/staff-photos.ts';
+import { performActWithPhotos } from '../lib/server/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../lib/server/staff-users.ts';
 import { requestClientKey } from '../lib/server/client-address.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { guarded, requireStaff } from './guard.ts';
-import { can } from '../lib/permissions.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;
 const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
@@ -72,24 +70,7 @@ export const staff = {
     handler: (input, context) =>
       guarded(async () => {
         const user = requireStaff(context, `report.${input.action}`);
-        const db = getDb();
-        if (input.photos.length) {
-          if (!can(user, 'report.addPhotos') || input.action !== 'recordVerification') throw new ActionError({ code: 'BAD_REQUEST', message: '只有登记核查结果时可以上传照片' });
-        }
-        // Photos are checked first and stored in the act's transaction: a bad photo refuses the whole
-        // verification, rather than failing after it was recorded (and leaving the form unrepeatable).
-        const photos = input.photos.length ? await prepareStaffPhotos(user, input.photos) : [];
-        await performWorkflowAction(db, user, input.reportId, input.action, {
-          refusalReason: input.refusalReason || undefined,
-          originalReportId: input.originalReportId || undefined,
-          township: input.township || undefined,
-          found: input.found === 'yes' ? true : input.found === 'no' ? false : undefined,
-          notes: input.notes || undefined,
-          measure: input.measure || undefined,
-          outcome: input.outcome || undefined,
-          publicReply: input.publicReply || undefined,
-          reason: input.reason || undefined,
-        }, photos.length ? (trx) => insertStaffPhotos(trx, user, input.reportId, photos) : undefined);
+        await performActWithPhotos(getDb(), user, input.reportId, input.action, input.details, input.photos);
         return { redirectTo: `${reportPage(input.reportId)}?done=${input.action}` };
       }),
   }),

@@ -10,7 +10,7 @@ import { findNearbyReports } from '../../src/lib/server/queue.ts';
 import { findReportForTracking } from '../../src/lib/server/reports.ts';
 import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
 import { InputError } from '../../src/lib/server/errors.ts';
-import { addStaffPhotos, insertStaffPhotos, prepareStaffPhotos } from '../../src/lib/server/staff-photos.ts';
+import { addStaffPhotos, insertStaffPhotos, performActWithPhotos, prepareStaffPhotos } from '../../src/lib/server/staff-photos.ts';
 import type { PhotoStore } from '../../src/lib/server/photo-store.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
 import { endUserSessions, updateStaffUser } from '../../src/lib/server/staff-users.ts';
@@ -174,6 +174,20 @@ describe('the audit trail', () => {
   it('unreadable verification photos are refused before anything is stored', async () => {
     const officer = await insertUser(db, 'township', { township: 'xishe' });
     await expect(prepareStaffPhotos(officer, [asFile(Buffer.from('not an image'), 'broken.jpg', 'image/jpeg')])).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('photos go with a verification only, and a verification with an unreadable photo is not recorded', async () => {
+    const officer = await insertUser(db, 'township', { township: 'xishe' });
+    const id = await insertReport(db, { status: 'verifying' });
+    const good = asFile(await tinyPng(5), 'site.png', 'image/png');
+    await expect(performActWithPhotos(db, officer, id, 'close', { publicReply: '已核查。' }, [good])).rejects.toThrow('只有登记核查结果时可以上传照片');
+    await expect(performActWithPhotos(db, officer, id, 'recordVerification', { found: true, notes: '属实' }, [good, asFile(Buffer.from('not an image'), 'broken.jpg', 'image/jpeg')])).rejects.toBeInstanceOf(InputError);
+    expect(await report(id)).toMatchObject({ status: 'verifying', verification_found: null });
+    expect(await auditRows(db)).toEqual([]);
+
+    await performActWithPhotos(db, officer, id, 'recordVerification', { found: true, notes: '属实' }, [good]);
+    expect(await report(id)).toMatchObject({ status: 'substantiated', verification_found: true });
+    expect((await auditRows(db)).map((a) => a.action)).toEqual(['report.recordVerification', 'report.photo_added']);
   });
 
   it('the database refuses to update or delete audit rows, whoever asks', async () => {

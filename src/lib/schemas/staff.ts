@@ -1,6 +1,6 @@
 /** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
-import { WORKFLOW_ACTIONS } from '../workflow.ts';
+import { WORKFLOW_ACTIONS, type ActionInput } from '../workflow.ts';
 import { hasControlChars, plainText as text } from './text-safety.ts';
 import { isBigintId, bigintIdField } from './ids.ts';
 import { safeLocalPath } from '../safe-path.ts';
@@ -30,7 +30,22 @@ export const workflowSchema = z.object({
   reason: text(1000),
   /** Verification photos from the township officer. */
   photos: z.array(z.instanceof(File, { error: '照片上传格式不对，请重新选择照片' })).transform((files) => files.filter((f) => f.size > 0)),
-});
+})
+  // The act's details as the workflow reads them: an empty field is no value, found is yes/no.
+  .transform(({ reportId, action, photos, found, ...fields }) => {
+    const details: ActionInput = {
+      refusalReason: fields.refusalReason || undefined,
+      originalReportId: fields.originalReportId || undefined,
+      township: fields.township || undefined,
+      found: found === 'yes' ? true : found === 'no' ? false : undefined,
+      notes: fields.notes || undefined,
+      measure: fields.measure || undefined,
+      outcome: fields.outcome || undefined,
+      publicReply: fields.publicReply || undefined,
+      reason: fields.reason || undefined,
+    };
+    return { reportId, action, photos, details };
+  });
 
 export const reportTextSchema = z.object({
   reportId: id,

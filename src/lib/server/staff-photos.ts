@@ -10,6 +10,8 @@ import { processPhotoFiles, type ProcessedPhoto } from './photos.ts';
 import { PHOTO_LIMITS } from '../photo-rules.ts';
 import { NotFoundError, InputError } from './errors.ts';
 import { isBigintId } from '../schemas/ids.ts';
+import { performWorkflowAction, type ActResult } from './report-workflow.ts';
+import type { ActionInput, WorkflowAction } from '../workflow.ts';
 
 /**
  * Checks and processes verification photos before anything is stored, so that a bad photo refuses
@@ -56,4 +58,15 @@ export async function readPublicPhotoForStaff(db: Kysely<Database>, user: StaffU
     .executeTakeFirst();
   if (!row || !can(user, 'report.view', row)) return null;
   return store.get(db, row.public_key);
+}
+
+/**
+ * A workflow act with the township officer's verification photos, which are checked first and
+ * commit with the act or not at all: a bad photo refuses the whole verification, rather than
+ * failing after it was recorded (and leaving the form unrepeatable).
+ */
+export async function performActWithPhotos(db: Kysely<Database>, user: StaffUser, reportId: string, action: WorkflowAction, input: ActionInput, files: File[]): Promise<ActResult> {
+  if (files.length && action !== 'recordVerification') throw new InputError(['只有登记核查结果时可以上传照片']);
+  const photos = files.length ? await prepareStaffPhotos(user, files) : [];
+  return performWorkflowAction(db, user, reportId, action, input, photos.length ? (trx) => insertStaffPhotos(trx, user, reportId, photos) : undefined);
 }
