@@ -8,11 +8,10 @@
  * The form token and the honeypot were checked before (report-gate.ts), and the form's text by
  * its schema.
  */
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { ValidReport } from '../schemas/report.ts';
-import { processPhotoFiles } from './photos.ts';
+import { originalSha256, processPhotoFiles } from './photos.ts';
 import { hitRateLimits, RATE_RULES } from './rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from './receipt-code.ts';
 import { submissionHash, submitReport } from './reports.ts';
@@ -37,11 +36,13 @@ export interface IntakeContext {
 
 export async function acceptReport(db: Kysely<Database>, report: ValidReport, ctx: IntakeContext): Promise<IntakeOutcome> {
   const receiptCode = deriveReceiptCode(ctx.idempotencyKey, ctx.appSecret);
-  const photoHashes = await Promise.all(report.photos.map(async (f) => createHash('sha256').update(new Uint8Array(await f.arrayBuffer())).digest('hex')));
-  const hash = submissionHash(report, photoHashes);
 
   const existing = await db.selectFrom('report').select('submission_hash').where('idempotency_key', '=', ctx.idempotencyKey).executeTakeFirst();
-  if (existing) return existing.submission_hash === hash ? { kind: 'accepted', receiptCode } : { kind: 'conflict' };
+  if (existing) {
+    // Only a retry needs the photos' hashes before decoding; a first submission gets them from processPhoto.
+    const photoHashes = await Promise.all(report.photos.map(async (f) => originalSha256(new Uint8Array(await f.arrayBuffer()))));
+    return existing.submission_hash === submissionHash(report, photoHashes) ? { kind: 'accepted', receiptCode } : { kind: 'conflict' };
+  }
 
   const limit = await hitRateLimits(db, [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay], ctx.client);
   if (!limit.allowed) return { kind: 'rate-limited', retryAfterSeconds: limit.retryAfterSeconds };

@@ -27,6 +27,11 @@ const INPUT = { failOn: 'error', limitInputPixels: PHOTO_LIMITS.maxPixels } as c
 // libvips lists .heic among heifload's suffixes only when its libheif has an HEVC decoder; the prebuilt npm binaries do not.
 const sharpDecodesHeic = (sharp.format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix?.includes('.heic') ?? false;
 
+/** The SHA-256 (hex) of a photo's original bytes: what is sealed with it, and what identifies a submission's photos. */
+export function originalSha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 export async function processPhoto(bytes: Buffer, fileName?: string): Promise<ProcessedPhoto> {
   if (bytes.length === 0) throw new PhotoError('empty', fileName);
   if (bytes.length > PHOTO_LIMITS.maxBytes) throw new PhotoError('too-large', fileName);
@@ -54,7 +59,7 @@ export async function processPhoto(bytes: Buffer, fileName?: string): Promise<Pr
       originalType: type,
       originalMime: MIME[type],
       original: bytes,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: originalSha256(bytes),
       publicCopy: data,
       publicMime: 'image/jpeg',
       publicWidth: info.width,
