@@ -1,6 +1,6 @@
 /** What every staff Action starts with: who is signed in, and may their role do this. */
 import { ActionError, type ActionAPIContext } from 'astro:actions';
-import { GENERIC_SYSTEM_ERROR } from '../lib/action-errors.ts';
+import { GENERIC_SYSTEM_ERROR } from '../lib/form-errors.ts';
 import type { StaffUser } from '../lib/server/auth.ts';
 import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../lib/server/errors.ts';
 import { TransitionError } from '../lib/workflow.ts';

@@ -24,22 +24,22 @@ export interface NoticeFormValues {
   beforePhotoIds?: string[];
 }
 
-/** Field → id of its input in NoticeForm, in the order the form shows them. */
-export const NOTICE_FIELD_TARGETS: Readonly<Record<string, string>> = {
-  title: 'n-title',
-  township: 'n-township',
-  village: 'n-village',
-  problemClass: 'n-class',
-  partyKind: 'n-kind-person',
-  partyName: 'n-party',
-  totalAreaMu: 'n-total',
-  farmlandAreaMu: 'n-farm',
-  stepDate: 'n-step-date-0',
-  stepAction: 'n-step-action-0',
-  outcome: 'n-outcome',
-  accountability: 'n-acc',
-  body: 'n-body',
-  afterPhotos: 'n-after',
+/** Field → the link to its input in NoticeForm, in the order the form shows them (the error summary's links). */
+export const NOTICE_FIELD_HREFS: Readonly<Record<string, string>> = {
+  title: '#n-title',
+  township: '#n-township',
+  village: '#n-village',
+  problemClass: '#n-class',
+  partyKind: '#n-kind-person',
+  partyName: '#n-party',
+  totalAreaMu: '#n-total',
+  farmlandAreaMu: '#n-farm',
+  stepDate: '#n-step-date-0',
+  stepAction: '#n-step-action-0',
+  outcome: '#n-outcome',
+  accountability: '#n-acc',
+  body: '#n-body',
+  afterPhotos: '#n-after',
 };
 
 /** The values a posted drafting form carried, for showing it again as it was sent. */
@@ -75,14 +75,3 @@ export function photosToChooseAgain(names: readonly string[]): string | undefine
   return `草稿没有保存，选好的 ${names.length} 张整改后照片（${names.join('、')}）也没有上传，请重新选择`;
 }
 
-/** Field → `#id` of its input, for the error summary's links. */
-export const NOTICE_FIELD_HREFS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(NOTICE_FIELD_TARGETS).map(([f, id]) => [f, `#${id}`]));
-
-/** The first message for each field shown beside it, the photos to choose again among them. */
-export function noticeFieldErrors(fields: Record<string, string[] | undefined>, afterPhotoNames: readonly string[]): Record<string, string> {
-  const byField: Record<string, string> = {};
-  for (const [field, messages] of Object.entries(fields)) if (messages?.[0] && NOTICE_FIELD_TARGETS[field]) byField[field] = messages[0];
-  const again = photosToChooseAgain(afterPhotoNames);
-  if (again && !byField.afterPhotos) byField.afterPhotos = again;
-  return byField;
-}

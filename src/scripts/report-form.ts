@@ -8,7 +8,7 @@ import L from 'leaflet';
 import type { LngLat } from '../config/types.ts';
 import { detectGcj02Offset, pointInPolygon } from '../lib/geo.ts';
 import { locatePoint, type LocatableTownship } from '../lib/locate.ts';
-import { buildFormErrors, FORM_EXPIRED_MESSAGE } from '../lib/report-form-view.ts';
+import { buildFormErrors, CHOOSE_PHOTOS_AGAIN, FORM_EXPIRED_MESSAGE, REPORT_FIELD_HREFS } from '../lib/report-form-view.ts';
 import { createBaseMap, markerIcon, type BaseMapConfig } from './staff-map.ts';
 
 interface MapConfig extends BaseMapConfig {
@@ -350,7 +350,9 @@ function enhanceSubmit(form: HTMLFormElement, saveDraft: () => void): void {
       done();
       // A page left open too long carries a stale token; without a fresh one every retry would fail the same way.
       if (body?.message === FORM_EXPIRED_MESSAGE) void refreshFormToken(form);
-      showErrors(form, body?.message ?? (xhr.status >= 500 ? '系统暂时无法保存举报，您的举报还没有提交。填写的内容已保存在本机，请过几分钟再提交。' : '提交没有成功，请稍后再试。'), body?.fields);
+      // The answer lists fields ({} for a refusal that names none, like a full rate limit): only a list that names some is an input error.
+      const fields = body?.fields && Object.keys(body.fields).length > 0 ? body.fields : undefined;
+      showErrors(form, body?.message ?? (xhr.status >= 500 ? '系统暂时无法保存举报，您的举报还没有提交。填写的内容已保存在本机，请过几分钟再提交。' : '提交没有成功，请稍后再试。'), fields);
     });
     const failed = (message: string) => () => {
       done();
@@ -396,7 +398,8 @@ function showErrors(form: HTMLFormElement, message: string, fields?: Record<stri
   h.id = 'error-summary-title';
   h.textContent = '提交没有成功，请修改以下问题';
   const list = document.createElement('ul');
-  for (const item of summary.filter((s) => !s.href?.startsWith('#photos') || byField.photos)) {
+  // This page still holds the chosen photos: the note about choosing them again is for a reload only.
+  for (const item of summary.filter((s) => s.message !== CHOOSE_PHOTOS_AGAIN)) {
     const li = document.createElement('li');
     if (item.href) {
       const a = document.createElement('a');
@@ -412,7 +415,7 @@ function showErrors(form: HTMLFormElement, message: string, fields?: Record<stri
   if (heading) heading.after(box);
   else form.before(box);
   for (const [field, text] of Object.entries(byField)) {
-    const target = document.getElementById(field === 'problem_class' ? 'problem_class-house' : field);
+    const target = document.querySelector(REPORT_FIELD_HREFS[field]!);
     // The radio group's message belongs to its fieldset, not to its first choice.
     const holder = field === 'problem_class' ? target?.closest('fieldset') : target?.closest('.field, .question, .choice');
     if (!target || !holder) continue;
