@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from './lib/server/errors.ts';
 import { pageCache } from './lib/server/page-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
+import { originCheck } from './lib/server/origin-check.ts';
 import { REPORT_BODY_LIMIT } from './config/limits.ts';
 import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
 import { getSecrets } from './lib/server/secrets.ts';
@@ -177,7 +178,7 @@ const staffForms = defineMiddleware(async (context, next) => {
 
 // The page cache comes first: it stores public pages as the other middleware finished them
 // (and src/cli/serve.ts answers fresh copies before Astro runs at all).
-const perRequest = sequence(pageCache, outageStatus, requestContext, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+const perRequest = sequence(pageCache, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
 
 // Pages prerendered at build time have no request to look at (no headers, cookies or body):
 // none of the middleware applies to them, and touching their headers only prints warnings.

@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import { BASE_HEADERS } from '../lib/server/security-headers.ts';
 import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
-import { translateBareRefusals } from './bare-refusals.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
 import { isReportUpload, refuseForgedReport } from './forged-reports.ts';
 
@@ -32,7 +31,6 @@ export async function servePortal(): Promise<http.Server> {
     // base headers included).
     if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
     for (const [name, value] of BASE_HEADER_ENTRIES) res.setHeader(name, value);
-    translateBareRefusals(res);
     if (!isReportUpload(req)) return handler(req, res);
     void refuseForgedReport(req, res).then((answered) => answered || handler(req, res));
   });
