@@ -2,13 +2,11 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { REPORT_BODY_LIMIT } from './src/config/limits.ts';
+import { ASTRO_CSP_DIRECTIVES } from './src/config/http-headers.ts';
 
 const site = process.env.PUBLIC_SITE_URL ?? 'http://localhost:4321';
 const siteUrl = new URL(site);
 
-
-// Map tiles are the only third-party resource a page loads.
-const tileHosts = ['https://tile.openstreetmap.org', 'https://*.tianditu.gov.cn'];
 
 export default defineConfig({
   site,
@@ -29,17 +27,10 @@ export default defineConfig({
     allowedDomains: [{ hostname: siteUrl.hostname, protocol: siteUrl.protocol.replace(':', '') }],
     csp: {
       algorithm: 'SHA-256',
-      directives: [
-        "default-src 'self'",
-        `img-src 'self' data: blob: ${tileHosts.join(' ')}`,
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "object-src 'none'",
-        // frame-ancestors is added as a header (src/middleware.ts, src/cli/serve.ts): prerendered
-        // pages carry this policy in a <meta> tag, where browsers ignore it and warn.
-      ],
+      // One table (src/config/http-headers.ts); frame-ancestors goes in the header only
+      // (src/middleware.ts): prerendered pages carry this policy in a <meta> tag, where browsers
+      // ignore it and warn.
+      directives: [...ASTRO_CSP_DIRECTIVES],
     },
   },
   markdown: { syntaxHighlight: false },

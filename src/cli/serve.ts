@@ -1,19 +1,19 @@
 /**
  * Serves the built app with @astrojs/node's handler inside our own HTTP server, so that the
- * base security headers reach every response (see security-headers.ts), and so that fresh copies
+ * security headers (src/config/http-headers.ts) reach every response, and so that fresh copies
  * of public pages are answered from the page cache before Astro's per-request work (page-cache.ts).
  * HOST and PORT behave as in @astrojs/node standalone.
  */
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BASE_HEADERS } from '../lib/server/security-headers.ts';
+import { SECURITY_HEADERS } from '../config/http-headers.ts';
 import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
 import { isReportUpload, refuseForgedReport } from './forged-reports.ts';
 
-const BASE_HEADER_ENTRIES = Object.entries(BASE_HEADERS);
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -30,7 +30,7 @@ export async function servePortal(): Promise<http.Server> {
     // page-cache middleware), go out without Astro, each with its ready-made header list (the
     // base headers included).
     if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
-    for (const [name, value] of BASE_HEADER_ENTRIES) res.setHeader(name, value);
+    for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
     if (!isReportUpload(req)) return handler(req, res);
     void refuseForgedReport(req, res).then((answered) => answered || handler(req, res));
   });

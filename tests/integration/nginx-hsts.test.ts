@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeShippedConfig } from '../../bench/lib/nginx.ts';
 import { projectRoot } from '../../src/cli/build.ts';
+import { SECURITY_HEADERS } from '../../src/config/http-headers.ts';
 import { freePort } from '../e2e/app-process.ts';
 
 /**
@@ -70,6 +71,21 @@ describe.skipIf(!hasNginx)('the shipped nginx config', () => {
       expect(status, p).toBeGreaterThan(0);
       expect(hsts, `${p} (${status})`).toBe('max-age=31536000; includeSubDomains');
     }
+  });
+
+  it('sends the one table’s security headers, exactly, on every file it serves itself, and none twice where the app answers', async () => {
+    const astroFile = readdirSync(path.join(projectRoot, 'dist/client/_astro'))[0];
+    const files = ['/policies/hejin-2023/', '/law/', '/favicon.svg', ...(astroFile ? [`/_astro/${astroFile}`] : [])];
+    for (const p of files) {
+      const res = await fetch(`http://127.0.0.1:${httpPort}${p}`);
+      expect(res.status, p).toBe(200);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${p}: ${name}`).toBe(value);
+    }
+    // No app runs behind it: nginx's own 502 for a proxied path carries nothing of the table, so
+    // the app's answers would carry each header once, from the app.
+    const proxied = await fetch(`http://127.0.0.1:${httpPort}/cases/`);
+    expect(proxied.status).toBe(502);
+    for (const name of Object.keys(SECURITY_HEADERS)) expect(proxied.headers.get(name), name).toBeNull();
   });
 
   it('sends no HSTS over plain HTTP', async () => {

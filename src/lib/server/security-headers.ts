@@ -1,41 +1,20 @@
 import { createHash } from 'node:crypto';
-
 /**
- * Headers every response carries, static files and prerendered pages included: Astro's middleware
- * never sees those, so the HTTP server wrapper (src/cli/serve.ts) sets these before Astro answers.
- * SSR pages then send their own hashed Content-Security-Policy, which replaces the fallback.
+ * Runtime helpers for the headers of src/config/http-headers.ts (the one table): every response
+ * carries SECURITY_HEADERS, set by the HTTP server (src/cli/serve.ts) before Astro answers; SSR
+ * pages then send their own hashed Content-Security-Policy, which replaces the file policy.
  */
-
-/** For responses Astro sends without a CSP header: files and prerendered pages, which have no inline code. */
-export const FALLBACK_CSP = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export const BASE_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  // frame-ancestors in a <meta> CSP is ignored by browsers; this header says the same to all of them.
-  'X-Frame-Options': 'DENY',
-  'Permissions-Policy': 'camera=(), microphone=(), payment=(), usb=(), geolocation=(self)',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Content-Security-Policy': FALLBACK_CSP,
-};
+import { HEADER_ONLY_DIRECTIVES, SECURITY_HEADERS } from '../../config/http-headers.ts';
 
 /**
- * Adds frame-ancestors, which a <meta> policy cannot carry, to Astro's policy. Astro's per-script
- * hashes stay: Astro inlines small scripts (the receipt page's, some staff pages'), and those
- * run only because their hash is listed.
+ * Adds the directives a <meta> policy cannot carry (frame-ancestors) to Astro's policy. Astro's
+ * per-script hashes stay: Astro inlines small scripts (the receipt page's, some staff pages'),
+ * and those run only because their hash is listed.
  */
 export function withFrameAncestors(csp: string): string {
-  const trimmed = csp.replace(/;\s*$/, '');
-  return trimmed.includes('frame-ancestors') ? trimmed : `${trimmed}; frame-ancestors 'none'`;
+  let policy = csp.replace(/;\s*$/, '');
+  for (const directive of HEADER_ONLY_DIRECTIVES) if (!policy.includes(directive.split(' ')[0]!)) policy = `${policy}; ${directive}`;
+  return policy;
 }
 
 /**
@@ -46,7 +25,7 @@ export function withFrameAncestors(csp: string): string {
  */
 export function headerListWithBase(own: Readonly<Record<string, string>>): string[] {
   const merged = new Map<string, [string, string]>();
-  for (const [name, value] of Object.entries({ ...BASE_HEADERS, ...own })) merged.set(name.toLowerCase(), [name, value]);
+  for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...own })) merged.set(name.toLowerCase(), [name, value]);
   return [...merged.values()].flat();
 }
 
