@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { REPORT_BODY_LIMIT } from './src/config/limits.ts';
 import { ASTRO_CSP_DIRECTIVES } from './src/config/http-headers.ts';
+import { precompress } from './src/integrations/precompress.ts';
 
 const site = process.env.PUBLIC_SITE_URL ?? 'http://localhost:4321';
 const siteUrl = new URL(site);
@@ -11,7 +12,9 @@ const siteUrl = new URL(site);
 export default defineConfig({
   site,
   output: 'server',
-  adapter: node({ mode: 'standalone', bodySizeLimit: REPORT_BODY_LIMIT }),
+  // Middleware mode: src/cli/serve.ts is the server, and serves the built files itself (sirv).
+  adapter: node({ mode: 'middleware', bodySizeLimit: REPORT_BODY_LIMIT }),
+  integrations: [precompress()],
   trailingSlash: 'ignore',
   build: {
     // Keep CSS in cacheable files; nothing inline for the CSP to allow.

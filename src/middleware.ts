@@ -9,6 +9,7 @@ import { pageCache } from './lib/server/page-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
 import { originCheck } from './lib/server/origin-check.ts';
+import { compression } from './lib/server/compression.ts';
 import { REPORT_BODY_LIMIT } from './config/limits.ts';
 import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
 import { getSecrets } from './lib/server/secrets.ts';
@@ -176,9 +177,10 @@ const staffForms = defineMiddleware(async (context, next) => {
   return response;
 });
 
-// The page cache comes first: it stores public pages as the other middleware finished them
-// (and src/cli/serve.ts answers fresh copies before Astro runs at all).
-const perRequest = sequence(pageCache, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+// Compression wraps everything (a cached copy comes already compressed, once per copy). The page
+// cache comes next: it stores public pages as the other middleware finished them (and
+// src/cli/serve.ts answers fresh copies before Astro runs at all).
+const perRequest = sequence(compression, pageCache, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
 
 // Pages prerendered at build time have no request to look at (no headers, cookies or body):
 // none of the middleware applies to them, and touching their headers only prints warnings.

@@ -3,15 +3,18 @@
  * through `send`: a stat, an open and a stream per request, which made the app's fastest pages
  * its slowest (478 req/s, p99 550 ms in the first bench, against 1,500–3,500 req/s for database
  * pages replayed from the page cache). Their bytes only change with a build, and a build means
- * a restart, so they are read once at start. Behind nginx they never reach the app at all.
+ * a restart, so they are read once at start, with the Brotli and gzip copies the build wrote
+ * beside them (src/integrations/precompress.ts). Behind nginx they never reach the app at all.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
+import { chooseEncoding, type Encoding } from '../lib/server/compression.ts';
 import { headerListWithBase } from '../lib/server/security-headers.ts';
 
-interface Page {
+/** The page in one encoding. */
+interface Copy {
   body: Buffer;
   etag: string;
   /** Ready for writeHead: the page's own headers and the base security headers. */
@@ -19,15 +22,27 @@ interface Page {
   notModified: string[];
 }
 
-function pageOf(body: Buffer, lastModified: string): Page {
+interface Page {
+  identity: Copy;
+  encoded: Partial<Record<Encoding, Copy>>;
+}
+
+function copyOf(body: Buffer, lastModified: string, encoding: Encoding | null, compressed: boolean): Copy {
+  // Each encoding is its own representation with its own validator (RFC 9110 §8.8.3): a hash of its own bytes.
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=0', etag, 'last-modified': lastModified };
-  return {
-    body,
-    etag,
-    ok: headerListWithBase({ ...headers, 'content-length': String(body.byteLength) }),
-    notModified: headerListWithBase(headers),
-  };
+  const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=0', etag, 'last-modified': lastModified };
+  if (compressed) headers.vary = 'Accept-Encoding';
+  if (encoding) headers['content-encoding'] = encoding;
+  return { body, etag, ok: headerListWithBase({ ...headers, 'content-length': String(body.byteLength) }), notModified: headerListWithBase(headers) };
+}
+
+function pageOf(file: string): Page {
+  const lastModified = statSync(file).mtime.toUTCString();
+  const encoded: Partial<Record<Encoding, Copy>> = {};
+  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+    if (existsSync(file + suffix)) encoded[encoding] = copyOf(readFileSync(file + suffix), lastModified, encoding, true);
+  }
+  return { identity: copyOf(readFileSync(file), lastModified, null, Object.keys(encoded).length > 0), encoded };
 }
 
 function collect(dir: string, urlPath: string, into: Map<string, Page>): void {
@@ -36,7 +51,7 @@ function collect(dir: string, urlPath: string, into: Map<string, Page>): void {
     if (entry.isDirectory()) {
       if (!(urlPath === '/' && entry.name === '_astro')) collect(file, `${urlPath}${entry.name}/`, into);
     } else if (entry.name === 'index.html') {
-      into.set(urlPath, pageOf(readFileSync(file), statSync(file).mtime.toUTCString()));
+      into.set(urlPath, pageOf(file));
     }
   }
 }
@@ -53,13 +68,15 @@ export function loadPrerenderedPages(clientDir: string): (req: http.IncomingMess
     if (!pathname.endsWith('/')) pathname += '/';
     const page = pages.get(pathname);
     if (!page) return false;
-    if (req.headers['if-none-match'] === page.etag) {
-      res.writeHead(304, page.notModified);
+    const encoding = chooseEncoding(req.headers['accept-encoding']);
+    const copy = (encoding && page.encoded[encoding]) || page.identity;
+    if (req.headers['if-none-match'] === copy.etag) {
+      res.writeHead(304, copy.notModified);
       res.end();
       return true;
     }
-    res.writeHead(200, page.ok);
-    res.end(req.method === 'HEAD' ? undefined : page.body);
+    res.writeHead(200, copy.ok);
+    res.end(req.method === 'HEAD' ? undefined : copy.body);
     return true;
   };
 }

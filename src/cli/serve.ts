@@ -1,12 +1,18 @@
 /**
- * Serves the built app with @astrojs/node's handler inside our own HTTP server, so that the
- * security headers (src/config/http-headers.ts) reach every response, and so that fresh copies
- * of public pages are answered from the page cache before Astro's per-request work (page-cache.ts).
+ * Serves the portal: @astrojs/node's handler (middleware mode) inside a small HTTP server, as
+ * Astro documents it. In front of Astro, without patching anything of Node's response:
+ * - prerendered pages from memory, and fresh copies of public database pages from the page cache
+ *   (page-cache.ts), each with its ready-made header list, in the encoding the client accepts;
+ * - built files by sirv, with the Brotli and gzip copies the build wrote (precompress.ts);
+ * - the base security headers (src/config/http-headers.ts) on everything else, which Astro's
+ *   answers keep or replace (a page's own policy);
+ * - a forged report's cheap refusal before its body is read (forged-reports.ts).
  * HOST and PORT behave as in @astrojs/node standalone.
  */
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import sirv from 'sirv';
 import { SECURITY_HEADERS } from '../config/http-headers.ts';
 import { replayCachedPage } from '../lib/server/page-cache.ts';
 import { projectRoot } from './build.ts';
@@ -15,24 +21,37 @@ import { isReportUpload, refuseForgedReport } from './forged-reports.ts';
 
 const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
 
 export async function servePortal(): Promise<http.Server> {
-  process.env.ASTRO_NODE_AUTOSTART = 'disabled';
   // DIST_DIR serves a copy of a build kept elsewhere (the fault tests keep a snapshot, so that a
   // rebuild of dist/ while they run cannot swap the code under a running or restarted app).
   const dist = process.env.DIST_DIR ? path.resolve(projectRoot, process.env.DIST_DIR) : path.join(projectRoot, 'dist');
   const entry = pathToFileURL(path.join(dist, 'server', 'entry.mjs')).href;
   const { handler } = (await import(entry)) as { handler: Handler };
-  const servePrerendered = loadPrerenderedPages(path.join(dist, 'client'));
+  const clientDir = path.join(dist, 'client');
+  const servePrerendered = loadPrerenderedPages(clientDir);
+  const serveFile = sirv(clientDir, {
+    brotli: true,
+    gzip: true,
+    etag: true,
+    // HTML is answered above (from memory) or by Astro; sirv serves files only.
+    extensions: [],
+    setHeaders: (res, pathname) => {
+      // Astro names these after their content: a new build makes new names, so they never change.
+      if (pathname.startsWith('/_astro/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    },
+  });
   const server = http.createServer((req, res) => {
-    // Prerendered pages from memory, and fresh copies of public database pages (stored by the
-    // page-cache middleware), go out without Astro, each with its ready-made header list (the
-    // base headers included).
     if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
     for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
-    if (!isReportUpload(req)) return handler(req, res);
-    void refuseForgedReport(req, res).then((answered) => answered || handler(req, res));
+    const toAstro = (): void => {
+      if (!isReportUpload(req)) return handler(req, res);
+      void refuseForgedReport(req, res).then((answered) => answered || handler(req, res));
+    };
+    // sirv answers any method with the file; a form posted to a file's address is Astro's to refuse.
+    if (req.method === 'GET' || req.method === 'HEAD') serveFile(req, res, toAstro);
+    else toAstro();
   });
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive
   const port = Number(process.env.PORT ?? 4321);

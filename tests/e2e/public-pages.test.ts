@@ -335,3 +335,32 @@ describe('where a document comes from', () => {
     }
   });
 });
+
+describe('compressed answers, served directly', () => {
+  /** One of each kind the app answers: a database page (cached), a prerendered page, a form, a feed, a download, a built file. */
+  const KINDS = ['/', '/cases/', '/cases/1/', '/progress/', '/policies/hejin-2023/', '/law/', '/report/', '/staff/login/', '/cases/rss.xml', '/progress/data.csv', '/progress/data.json', '/open-data/'];
+
+  async function builtFile(): Promise<string> {
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    return html.match(/\/_astro\/[^"]+\.css/)![0];
+  }
+
+  it('sends every kind of page and file in Brotli to a browser that accepts it, gzip to a gzip-only client, and as it is otherwise', async () => {
+    for (const path of [...KINDS, await builtFile()]) {
+      // Twice: the first answer renders and stores, the second is the stored copy.
+      for (const round of [1, 2]) {
+        const plain = await fetch(baseUrl + path, { headers: { 'Accept-Encoding': 'identity' } });
+        const br = await fetch(baseUrl + path, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+        const gzip = await fetch(baseUrl + path, { headers: { 'Accept-Encoding': 'gzip' } });
+        expect([plain.status, br.status, gzip.status], `${path} (${round})`).toEqual([200, 200, 200]);
+        expect(br.headers.get('content-encoding'), `${path} (${round})`).toBe('br');
+        expect(gzip.headers.get('content-encoding'), `${path} (${round})`).toBe('gzip');
+        expect(plain.headers.get('content-encoding'), `${path} (${round})`).toBeNull();
+        for (const res of [plain, br, gzip]) expect(res.headers.get('vary') ?? '', path).toMatch(/accept-encoding/i);
+        // The same content once decoded (fetch decodes it); the pages that show the time of day aside.
+        const [a, b, c] = await Promise.all([plain.text(), br.text(), gzip.text()]);
+        if (!/\.(?:csv|json|xml)$/.test(path) && path !== '/report/' && path !== '/staff/login/') expect([b, c], path).toEqual([a, a]);
+      }
+    }
+  });
+});

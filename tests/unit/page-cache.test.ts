@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIContext, MiddlewareNext } from 'astro';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cached, clearPublicCache } from '../../src/lib/server/cache.ts';
 import { clearPageCache, pageCache, purgePublicPages, replayCachedPage } from '../../src/lib/server/page-cache.ts';
@@ -132,6 +133,28 @@ describe('the page cache', () => {
     await get('/', p);
     await get('/', p);
     expect(p.renders()).toBe(2);
+  });
+
+  it('keeps one render and sends it compressed to a client that accepts it, compressing each encoding once', async () => {
+    let renders = 0;
+    const big = `<p>${'耕地保护'.repeat(2000)}</p>`;
+    const next = (async () => {
+      renders++;
+      return new Response(big, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'public, max-age=30' } });
+    }) as unknown as MiddlewareNext;
+    const ask = (encoding: string) => pageCache({ ...context('/progress/'), request: new Request('http://127.0.0.1:4321/progress/', { headers: { 'Accept-Encoding': encoding } }) } as APIContext, next) as Promise<Response>;
+    const plain = await ask('identity');
+    const br = await ask('gzip, br');
+    const gzip = await ask('gzip');
+    expect(renders).toBe(1);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(big);
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    const brBytes = Buffer.from(await br.arrayBuffer());
+    expect(br.headers.get('content-length')).toBe(String(brBytes.byteLength));
+    expect(brotliDecompressSync(brBytes).toString('utf8')).toBe(big);
+    for (const res of [plain, br, gzip]) expect(res.headers.get('vary')).toBe('Accept-Encoding');
   });
 
   it('lets the HTTP wrapper answer a fresh copy without Astro, with its length, age and the base headers', async () => {

@@ -26,6 +26,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'astro';
 import { cacheReads, clearPublicCache, publicCacheSeconds } from './cache.ts';
 import { cspForPage, headerListWithBase } from './security-headers.ts';
+import { chooseEncoding, compressBody, isCompressible, MIN_COMPRESS_BYTES, varyOnEncoding, type Encoding } from './compression.ts';
 
 const NEVER = /^\/(?:staff|report|track|_actions|api|display)(?:[/.]|$)/;
 /** Cookies that make a response personal: the staff session and the display mode. */
@@ -37,13 +38,25 @@ const MAX_ENTRIES = 500;
 /** How long past its expiry a copy may still be served while its replacement renders. */
 const STALE_WHILE_RENDERING_MS = 5000;
 
-interface Stored {
-  status: number;
+/** The copy as sent in one encoding. */
+interface Variant {
   /** As Node's writeHead takes them: set-cookie never, repeated names joined as fetch joins them. */
   headers: Record<string, string>;
   /** The same with the base security headers, ready for the HTTP wrapper's writeHead. */
   headerList: string[];
   body: Buffer;
+}
+
+interface Stored {
+  key: string;
+  status: number;
+  identity: Variant;
+  /** Whether the copy is worth sending compressed (text, not tiny). */
+  compressible: boolean;
+  /** Compressed once, on the first request that accepts each encoding. */
+  encoded: Partial<Record<Encoding, Variant>>;
+  /** The bytes this copy holds, all its variants counted. */
+  bytes: number;
   storedAt: number;
   expires: number;
 }
@@ -72,13 +85,23 @@ function ageOf(entry: Stored, now: number): number {
   return Math.floor((now - entry.storedAt) / 1000);
 }
 
-function withAge(entry: Stored, now: number): Record<string, string> {
-  const age = ageOf(entry, now);
-  return age > 0 ? { ...entry.headers, age: String(age) } : entry.headers;
+function variantOf(entry: Stored, encoding: Encoding | null): Variant {
+  if (!encoding || !entry.compressible) return entry.identity;
+  const made = entry.encoded[encoding];
+  if (made) return made;
+  const body = compressBody(entry.identity.body, encoding);
+  const headers = { ...entry.identity.headers, 'content-encoding': encoding, 'content-length': String(body.byteLength) };
+  const variant: Variant = { headers, headerList: headerListWithBase(headers), body };
+  entry.encoded[encoding] = variant;
+  entry.bytes += body.byteLength;
+  if (store.pages.get(entry.key) === entry) store.totalBytes += body.byteLength;
+  return variant;
 }
 
-function replay(entry: Stored, now: number): Response {
-  return new Response(new Uint8Array(entry.body), { status: entry.status, headers: withAge(entry, now) });
+function replay(entry: Stored, now: number, encoding: Encoding | null): Response {
+  const { body, headers } = variantOf(entry, encoding);
+  const age = ageOf(entry, now);
+  return new Response(new Uint8Array(body), { status: entry.status, headers: age > 0 ? { ...headers, age: String(age) } : headers });
 }
 
 /**
@@ -94,9 +117,10 @@ export function replayCachedPage(req: IncomingMessage, res: ServerResponse): boo
   if (!entry || isPersonal(req.headers.cookie)) return false;
   const now = Date.now();
   if (entry.expires <= now) return false;
+  const { headerList, body } = variantOf(entry, chooseEncoding(req.headers['accept-encoding']));
   const age = ageOf(entry, now);
-  res.writeHead(entry.status, age > 0 ? [...entry.headerList, 'age', String(age)] : entry.headerList);
-  res.end(entry.body);
+  res.writeHead(entry.status, age > 0 ? [...headerList, 'age', String(age)] : headerList);
+  res.end(body);
   return true;
 }
 
@@ -112,14 +136,14 @@ function shareable(response: Response, setsCookie: boolean): boolean {
 
 function forget(key: string, entry: Stored): void {
   store.pages.delete(key);
-  store.totalBytes -= entry.body.byteLength;
+  store.totalBytes -= entry.bytes;
 }
 
 function remember(key: string, entry: Stored): void {
   const old = store.pages.get(key);
   if (old) forget(key, old);
   store.pages.set(key, entry);
-  store.totalBytes += entry.body.byteLength;
+  store.totalBytes += entry.bytes;
   // Expired entries go first, then the oldest (Map order).
   if (store.pages.size > MAX_ENTRIES || store.totalBytes > MAX_TOTAL_BYTES) {
     const now = Date.now();
@@ -155,14 +179,15 @@ export const pageCache: MiddlewareHandler = async (context, next) => {
   if (key === null) return next();
 
   const now = Date.now();
+  const encoding = chooseEncoding(request.headers.get('Accept-Encoding'));
   const entry = store.pages.get(key);
-  if (entry && entry.expires > now) return replay(entry, now);
+  if (entry && entry.expires > now) return replay(entry, now, encoding);
 
   const inFlight = store.rendering.get(key);
   if (inFlight) {
-    if (entry && now - entry.expires < STALE_WHILE_RENDERING_MS) return replay(entry, now);
+    if (entry && now - entry.expires < STALE_WHILE_RENDERING_MS) return replay(entry, now, encoding);
     const fresh = await inFlight;
-    return fresh ? replay(fresh, Date.now()) : next();
+    return fresh ? replay(fresh, Date.now(), encoding) : next();
   }
 
   let settle: (stored: Stored | null) => void = () => {};
@@ -183,12 +208,14 @@ export const pageCache: MiddlewareHandler = async (context, next) => {
       if (headers['content-security-policy'] && headers['content-type']?.startsWith('text/html')) {
         headers['content-security-policy'] = cspForPage(headers['content-security-policy'], body.toString('utf8'));
       }
-      const copy: Stored = { status: response.status, headers, headerList: headerListWithBase(headers), body, storedAt: now, expires: Math.min(scope.expires, now + ttlMs) };
+      const compressible = isCompressible(headers['content-type'] ?? null) && body.byteLength >= MIN_COMPRESS_BYTES;
+      if (compressible) headers.vary = varyOnEncoding(headers.vary ?? null);
+      const copy: Stored = { key, status: response.status, identity: { headers, headerList: headerListWithBase(headers), body }, compressible, encoded: {}, bytes: body.byteLength, storedAt: now, expires: Math.min(scope.expires, now + ttlMs) };
       if (body.byteLength <= MAX_BODY_BYTES && copy.expires > Date.now() && store.generation === generation) {
         stored = copy;
         remember(key, copy);
       }
-      return replay(copy, now);
+      return replay(copy, now, encoding);
     });
   } finally {
     store.rendering.delete(key);

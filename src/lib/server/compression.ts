@@ -1,0 +1,88 @@
+/**
+ * Compressed answers for clients that accept them: Brotli where the browser says `br`, else gzip.
+ * Built files come precompressed from the build (src/integrations/precompress.ts); cached pages
+ * are compressed once per copy (page-cache.ts); every other HTML, JSON, CSV or XML answer is
+ * compressed here as it streams, at a level that costs less time than it saves on the wire.
+ */
+import { Readable, pipeline } from 'node:stream';
+import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync } from 'node:zlib';
+import type { MiddlewareHandler } from 'astro';
+
+export type Encoding = 'br' | 'gzip';
+
+/** Text worth compressing; images and archives are compressed already. */
+const COMPRESSIBLE_TYPE = /^(?:text\/|application\/(?:json|xml|rss\+xml|atom\+xml|javascript|geo\+json|manifest\+json)|image\/svg\+xml)/i;
+/** Below this a compressed body saves less than its headers cost. */
+export const MIN_COMPRESS_BYTES = 1024;
+/** Brotli 5 and gzip 6: fast enough for a page per request, close to the best size for HTML. */
+const BROTLI_QUALITY = 5;
+const GZIP_LEVEL = 6;
+
+/**
+ * The encoding to answer with: br when accepted, else gzip, else none (identity). A coding with
+ * q=0 is refused; `*` stands for any coding not named.
+ */
+export function chooseEncoding(acceptEncoding: string | null | undefined): Encoding | null {
+  if (!acceptEncoding) return null;
+  const q = new Map<string, number>();
+  for (const part of acceptEncoding.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (!name) continue;
+    const weight = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = weight ? Number(weight.slice(2)) : 1;
+    q.set(name.trim(), Number.isFinite(value) ? value : 0);
+  }
+  const accepts = (coding: string): boolean => (q.get(coding) ?? q.get('*') ?? 0) > 0;
+  if (accepts('br')) return 'br';
+  if (accepts('gzip') || (q.get('x-gzip') ?? 0) > 0) return 'gzip';
+  return null;
+}
+
+export function isCompressible(contentType: string | null): boolean {
+  return !!contentType && COMPRESSIBLE_TYPE.test(contentType);
+}
+
+/** One body compressed whole: for cached copies, which are compressed once and sent many times. */
+export function compressBody(body: Uint8Array, encoding: Encoding): Buffer {
+  return encoding === 'br'
+    ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
+    : gzipSync(body, { level: GZIP_LEVEL });
+}
+
+/** Adds Accept-Encoding to a Vary header without repeating it. */
+export function varyOnEncoding(vary: string | null): string {
+  if (!vary) return 'Accept-Encoding';
+  return /(?:^|,)\s*(?:accept-encoding|\*)\s*(?:,|$)/i.test(vary) ? vary : `${vary}, Accept-Encoding`;
+}
+
+/**
+ * The response as the client asked for it. Untouched: an answer already encoded (a cached
+ * copy), without a body, partial, not text, or known to be small.
+ */
+export function compressResponse(response: Response, encoding: Encoding | null): Response {
+  const type = response.headers.get('content-type');
+  if (!response.body || response.headers.has('content-encoding') || response.status === 204 || response.status === 206 || response.status === 304 || !isCompressible(type)) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Vary', varyOnEncoding(headers.get('vary')));
+  const length = headers.get('content-length');
+  if (!encoding || (length !== null && Number(length) < MIN_COMPRESS_BYTES) || /\bno-transform\b/i.test(headers.get('cache-control') ?? '')) {
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+  const compressor =
+    encoding === 'br'
+      ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(length ? { [constants.BROTLI_PARAM_SIZE_HINT]: Number(length) } : {}) } })
+      : createGzip({ level: GZIP_LEVEL });
+  // pipeline, not pipe: a body that fails half-way (a client gone, a page that throws) ends the compressed stream too.
+  pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), compressor, () => {});
+  const body = Readable.toWeb(compressor) as unknown as ReadableStream<Uint8Array>;
+  headers.delete('content-length');
+  headers.set('Content-Encoding', encoding);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Outermost middleware: every answer Astro makes goes out compressed when the client accepts it. */
+export const compression: MiddlewareHandler = async (context, next) => {
+  const response = await next();
+  if (context.request.method === 'HEAD') return response;
+  return compressResponse(response, chooseEncoding(context.request.headers.get('accept-encoding')));
+};

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { chooseEncoding, compressResponse, varyOnEncoding } from '../../src/lib/server/compression.ts';
+import { precompressDirectory } from '../../src/integrations/precompress.ts';
+
+const HTML = `<!doctype html><html lang="zh-CN"><body>${'<p>守住耕地红线，严禁违法占用耕地。</p>'.repeat(200)}</body></html>`;
+
+/** [Accept-Encoding, the encoding chosen] */
+const ACCEPT: Array<[string | null, 'br' | 'gzip' | null]> = [
+  [null, null],
+  ['', null],
+  ['identity', null],
+  ['gzip, deflate, br, zstd', 'br'],
+  ['br', 'br'],
+  ['gzip', 'gzip'],
+  ['GZIP', 'gzip'],
+  ['x-gzip', 'gzip'],
+  ['deflate', null],
+  ['br;q=0, gzip', 'gzip'],
+  ['br;q=0, gzip;q=0', null],
+  ['*', 'br'],
+  ['*;q=0', null],
+  ['gzip;q=0.5, *;q=0', 'gzip'],
+  ['br;q=0.1', 'br'],
+  ['br;q=abc, gzip', 'gzip'],
+];
+
+describe('choosing an encoding', () => {
+  for (const [header, chosen] of ACCEPT) {
+    it(`answers ${chosen ?? 'uncompressed'} to Accept-Encoding ${JSON.stringify(header)}`, () => {
+      expect(chooseEncoding(header)).toBe(chosen);
+    });
+  }
+
+  it('adds Accept-Encoding to Vary once', () => {
+    expect(varyOnEncoding(null)).toBe('Accept-Encoding');
+    expect(varyOnEncoding('Origin')).toBe('Origin, Accept-Encoding');
+    expect(varyOnEncoding('accept-encoding')).toBe('accept-encoding');
+    expect(varyOnEncoding('*')).toBe('*');
+  });
+});
+
+const page = (body: string | Uint8Array = HTML, headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' }) => new Response(body, { headers });
+
+describe('compressing an answer', () => {
+  it('sends HTML in Brotli or gzip, the same text once decoded, with Vary and without a stale length', async () => {
+    for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+      const res = compressResponse(page(HTML, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(HTML)) }), encoding);
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      expect(res.headers.get('content-length')).toBeNull();
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.byteLength).toBeLessThan(Buffer.byteLength(HTML) / 5);
+      expect(decode(bytes).toString('utf8')).toBe(HTML);
+    }
+  });
+
+  it('leaves alone what must not or need not be compressed, telling caches it varies where it could', async () => {
+    const untouched: Array<[string, Response, 'br' | null]> = [
+      ['a client that accepts none', page(), null],
+      ['an image', page(new Uint8Array(4096), { 'Content-Type': 'image/jpeg' }), 'br'],
+      ['an answer already encoded (a cached copy)', page(HTML, { 'Content-Type': 'text/html', 'Content-Encoding': 'gzip' }), 'br'],
+      ['a small answer', page('<p>短</p>', { 'Content-Type': 'text/html', 'Content-Length': '12' }), 'br'],
+      ['a no-transform answer', page(HTML, { 'Content-Type': 'text/html', 'Cache-Control': 'no-transform' }), 'br'],
+      ['a redirect', new Response(null, { status: 303, headers: { Location: '/' } }), 'br'],
+    ];
+    for (const [what, response, encoding] of untouched) {
+      const res = compressResponse(response, encoding);
+      expect(res.headers.get('content-encoding') === 'br', what).toBe(false);
+    }
+    expect(compressResponse(page(), null).headers.get('vary')).toBe('Accept-Encoding');
+    expect(await compressResponse(page(), null).text()).toBe(HTML);
+  });
+
+  it('compresses JSON, CSV and XML too', () => {
+    for (const type of ['application/json; charset=utf-8', 'text/csv; charset=utf-8', 'application/rss+xml', 'application/xml']) {
+      expect(compressResponse(page(HTML, { 'Content-Type': type }), 'gzip').headers.get('content-encoding'), type).toBe('gzip');
+    }
+  });
+});
+
+describe('the build’s compressed copies', () => {
+  it('writes a .br and a .gz beside each text file worth it, and none beside images or tiny files', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gd-precompress-'));
+    writeFileSync(path.join(dir, 'page.html'), HTML);
+    writeFileSync(path.join(dir, 'tiny.css'), 'a{}');
+    writeFileSync(path.join(dir, 'photo.jpg'), Buffer.alloc(8192));
+    expect(precompressDirectory(dir)).toBe(1);
+    expect(brotliDecompressSync(readFileSync(path.join(dir, 'page.html.br'))).toString('utf8')).toBe(HTML);
+    expect(gunzipSync(readFileSync(path.join(dir, 'page.html.gz'))).toString('utf8')).toBe(HTML);
+    for (const f of ['tiny.css.br', 'tiny.css.gz', 'photo.jpg.br', 'photo.jpg.gz']) expect(existsSync(path.join(dir, f)), f).toBe(false);
+  });
+});
