@@ -9,6 +9,11 @@ declare namespace App {
     /** The signed-in staff member, on staff pages and POSTs; null otherwise. */
     user: import('./lib/server/auth.ts').StaffUser | null;
     session: import('./lib/server/auth.ts').Session | null;
+    /**
+     * The public cache (public-cache.ts): handed in by the HTTP server (src/cli/serve.ts), one for
+     * the process; under `astro dev` an empty one that caches nothing.
+     */
+    publicCache: import('./lib/server/public-cache.ts').PublicCache;
     /** Seconds until a rate-limited client may try again: the Retry-After of a 429. */
     retryAfter?: number;
   }

@@ -5,7 +5,7 @@ import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
 import { getDb } from './lib/server/db.ts';
 import { isDatabaseUnavailable } from './lib/server/errors.ts';
-import { pageCache } from './lib/server/page-cache.ts';
+import { PublicCache } from './lib/server/public-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { withFrameAncestors } from './lib/server/security-headers.ts';
 import { originCheck } from './lib/server/origin-check.ts';
@@ -15,6 +15,15 @@ import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
 import { getSecrets } from './lib/server/secrets.ts';
 import { requestClientKey } from './lib/server/client-address.ts';
 
+
+/** Without the HTTP server (`astro dev`) nothing is cached, so every edit shows at once. */
+const UNCACHED = new PublicCache(0);
+
+/** Public pages from the public cache (public-cache.ts); it stores them as the other middleware finished them. */
+const publicPages = defineMiddleware((context, next) => {
+  context.locals.publicCache ??= UNCACHED;
+  return context.locals.publicCache.respond(context, next);
+});
 
 /** Security headers are set by the HTTP server wrapper (src/cli/serve.ts) for every response. */
 const requestContext = defineMiddleware(async (context, next) => {
@@ -180,7 +189,7 @@ const staffForms = defineMiddleware(async (context, next) => {
 // Compression wraps everything (a cached copy comes already compressed, once per copy). The page
 // cache comes next: it stores public pages as the other middleware finished them (and
 // src/cli/serve.ts answers fresh copies before Astro runs at all).
-const perRequest = sequence(compression, pageCache, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+const perRequest = sequence(compression, publicPages, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
 
 // Pages prerendered at build time have no request to look at (no headers, cookies or body):
 // none of the middleware applies to them, and touching their headers only prints warnings.

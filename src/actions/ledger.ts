@@ -23,6 +23,8 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.import');
         await confirmImport(getDb(), user, input.importId);
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: `/staff/ledger/imports/${input.importId}/?done=confirmed` };
       }),
   }),
@@ -43,6 +45,8 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.edit');
         await editLedgerItem(getDb(), user, input.itemId, { ...input, permanentBasic: input.permanentBasic === 'yes' });
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=edited` };
       }),
   }),
@@ -53,6 +57,8 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.claim');
         await claimRectified(getDb(), user, input.itemId, input.on);
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=claimed` };
       }),
   }),
@@ -63,6 +69,8 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.verify');
         await verifyRectified(getDb(), user, input.itemId, input.on);
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=verified` };
       }),
   }),

@@ -28,6 +28,8 @@ export const publishing = {
       guarded(async () => {
         const user = requireStaff(context, 'notice.review');
         await approveAndPublishNotice(getDb(), user, input.noticeId);
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=published` };
       }),
   }),
@@ -38,6 +40,8 @@ export const publishing = {
       guarded(async () => {
         const user = requireStaff(context, 'notice.withdraw');
         await withdrawNotice(getDb(), user, input.noticeId, input.category, input.reason);
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=withdrawn` };
       }),
   }),
@@ -57,6 +61,8 @@ export const publishing = {
       guarded(async () => {
         const user = requireStaff(context, 'bulletin.publish');
         await publishBulletin(getDb(), user, input.id);
+        // What the public sees changed: this process's copies go before the answer does.
+        context.locals.publicCache.purge();
         return { redirectTo: '/staff/bulletins/?done=published' };
       }),
   }),

@@ -2,7 +2,7 @@
  * Serves the portal: @astrojs/node's handler (middleware mode) inside a small HTTP server, as
  * Astro documents it. In front of Astro, without patching anything of Node's response:
  * - prerendered pages from memory, and fresh copies of public database pages from the page cache
- *   (page-cache.ts), each with its ready-made header list, in the encoding the client accepts;
+ *   (public-cache.ts), each with its ready-made header list, in the encoding the client accepts;
  * - built files by sirv, with the Brotli and gzip copies the build wrote (precompress.ts);
  * - the base security headers (src/config/http-headers.ts) on everything else, which Astro's
  *   answers keep or replace (a page's own policy);
@@ -14,14 +14,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { SECURITY_HEADERS } from '../config/http-headers.ts';
-import { replayCachedPage } from '../lib/server/page-cache.ts';
+import { PublicCache } from '../lib/server/public-cache.ts';
 import { projectRoot } from './build.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
 import { isReportUpload, refuseForgedReport } from './forged-reports.ts';
 
 const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: (() => void) | undefined, locals: Partial<App.Locals>) => void;
 
 export async function servePortal(): Promise<http.Server> {
   // DIST_DIR serves a copy of a build kept elsewhere (the fault tests keep a snapshot, so that a
@@ -31,6 +31,8 @@ export async function servePortal(): Promise<http.Server> {
   const { handler } = (await import(entry)) as { handler: Handler };
   const clientDir = path.join(dist, 'client');
   const servePrerendered = loadPrerenderedPages(clientDir);
+  // The one public cache of this process: answered from here, filled and purged inside Astro.
+  const publicCache = new PublicCache();
   const serveFile = sirv(clientDir, {
     brotli: true,
     gzip: true,
@@ -43,11 +45,13 @@ export async function servePortal(): Promise<http.Server> {
     },
   });
   const server = http.createServer((req, res) => {
-    if (servePrerendered(req, res) || replayCachedPage(req, res)) return;
+    if (servePrerendered(req, res) || publicCache.replay(req, res)) return;
     for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
     const toAstro = (): void => {
-      if (!isReportUpload(req)) return handler(req, res);
-      void refuseForgedReport(req, res).then((answered) => answered || handler(req, res));
+      // A new locals object per request: the middleware puts the request's own things on it.
+      const astro = (): void => handler(req, res, undefined, { publicCache });
+      if (!isReportUpload(req)) return astro();
+      void refuseForgedReport(req, res).then((answered) => answered || astro());
     };
     // sirv answers any method with the file; a form posted to a file's address is Astro's to refuse.
     if (req.method === 'GET' || req.method === 'HEAD') serveFile(req, res, toAstro);

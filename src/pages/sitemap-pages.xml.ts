@@ -2,4 +2,4 @@ import type { APIRoute } from 'astro';
 import { sitemapResponse } from '../lib/server/sitemap-responses.ts';
 
 /** Every public page other than the case notices, with lastmod. */
-export const GET: APIRoute = ({ url }) => sitemapResponse(url, 'pages');
+export const GET: APIRoute = ({ url, locals }) => sitemapResponse(url, locals.db, locals.publicCache, 'pages');

@@ -2,4 +2,4 @@ import type { APIRoute } from 'astro';
 import { sitemapIndexResponse } from '../lib/server/sitemap-responses.ts';
 
 /** Where crawlers look first: the same index as /sitemap-index.xml. */
-export const GET: APIRoute = ({ url }) => sitemapIndexResponse(url);
+export const GET: APIRoute = ({ url, locals }) => sitemapIndexResponse(url, locals.db, locals.publicCache);

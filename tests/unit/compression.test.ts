@@ -43,7 +43,7 @@ describe('choosing an encoding', () => {
   });
 });
 
-const page = (body: string | Uint8Array = HTML, headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' }) => new Response(body, { headers });
+const page = (body: BodyInit = HTML, headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' }) => new Response(body, { headers });
 
 describe('compressing an answer', () => {
   it('sends HTML in Brotli or gzip, the same text once decoded, with Vary and without a stale length', async () => {

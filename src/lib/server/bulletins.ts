@@ -8,7 +8,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { purgePublicPages } from './page-cache.ts';
 import { buildProgressReport } from './progress-report.ts';
 import { NotFoundError, InputError } from './errors.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
@@ -54,7 +53,6 @@ export async function publishBulletin(db: Kysely<Database>, user: StaffUser, id:
     await trx.updateTable('bulletin').set({ status: 'published', approved_by: user.id, published_at: new Date() }).where('id', '=', id).execute();
     await recordAudit(trx, user, { action: 'bulletin.published', target: `bulletin:${id}` });
   });
-  purgePublicPages();
 }
 
 export async function listBulletins(db: Kysely<Database>, onlyPublished: boolean) {

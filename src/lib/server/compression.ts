@@ -1,7 +1,7 @@
 /**
  * Compressed answers for clients that accept them: Brotli where the browser says `br`, else gzip.
  * Built files come precompressed from the build (src/integrations/precompress.ts); cached pages
- * are compressed once per copy (page-cache.ts); every other HTML, JSON, CSV or XML answer is
+ * are compressed once per copy (public-cache.ts); every other HTML, JSON, CSV or XML answer is
  * compressed here as it streams, at a level that costs less time than it saves on the wire.
  */
 import { Readable, pipeline } from 'node:stream';

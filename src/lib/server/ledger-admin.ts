@@ -10,7 +10,6 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { purgePublicPages } from './page-cache.ts';
 import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
 import { readLedgerFile, validateLedgerRecords, planLedgerImport, countImport, LedgerFileError, MAX_FILE_BYTES, type ExistingItem, type ImportCounts, type ImportPlan, type RowError } from '../ledger-import.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
@@ -165,7 +164,6 @@ export async function confirmImport(db: Kysely<Database>, user: StaffUser, impor
     await recordAudit(trx, user, { action: imp.kind === 'items' ? 'ledger.import' : 'ledger.import_geometry', target: `import:${importId}`, after: { file: imp.file_name, sha256: imp.file_sha256, ...counts } });
     return counts;
   });
-  purgePublicPages();
   return summary;
 }
 
@@ -204,7 +202,6 @@ export async function editLedgerItem(db: Kysely<Database>, user: StaffUser, item
     await trx.updateTable('ledger_item').set({ ...after, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.item_edited', target: `ledger:${itemId}`, before, after, reason: e.reason.trim() });
   });
-  purgePublicPages();
 }
 
 /** A rectification date: a real day, not in the future, not before the campaign's earliest problem. */
@@ -224,7 +221,6 @@ export async function claimRectified(db: Kysely<Database>, user: StaffUser, item
     await trx.updateTable('ledger_item').set({ claimed_rectified_on: on, claimed_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.claimed', target: `ledger:${itemId}`, before: { claimed_rectified_on: item.claimed_rectified_on }, after: { claimed_rectified_on: on } });
   });
-  purgePublicPages();
 }
 
 /** The county verifies on site and ticks the item off (对账销号); never the same person who claimed. */
@@ -240,7 +236,6 @@ export async function verifyRectified(db: Kysely<Database>, user: StaffUser, ite
     await trx.updateTable('ledger_item').set({ verified_rectified_on: on, verified_by: user.id, updated_at: new Date() }).where('id', '=', itemId).execute();
     await recordAudit(trx, user, { action: 'ledger.verified', target: `ledger:${itemId}`, before: { verified_rectified_on: item.verified_rectified_on }, after: { verified_rectified_on: on } });
   });
-  purgePublicPages();
 }
 
 export interface LedgerMatch {

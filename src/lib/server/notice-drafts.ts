@@ -11,7 +11,6 @@ import { requirePermission } from './staff-access.ts';
 import { can } from '../permissions.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { processPhotoFiles } from './photos.ts';
-import { purgePublicPages } from './page-cache.ts';
 import { NotFoundError, InputError } from './errors.ts';
 import { maskParty, maskTextReport, uniqueHits, type MaskHit, type PartyKind } from '../masking.ts';
 import { maskContacts } from '../contact-masking.ts';
@@ -211,7 +210,6 @@ export async function approveAndPublishNotice(db: Kysely<Database>, user: StaffU
       after: { status: 'published', title: notice.title, drafters: drafters.map((d) => d.displayName), approver: user.displayName },
     });
   });
-  purgePublicPages();
 }
 
 /** Withdraws a published notice: its page answers 410 with the date and category, nothing else. */
@@ -226,7 +224,6 @@ export async function withdrawNotice(db: Kysely<Database>, user: StaffUser, noti
     await trx.updateTable('case_notice').set({ status: 'withdrawn', withdrawn_at: now, withdraw_category: category, withdraw_reason: reason.trim(), updated_at: now }).where('id', '=', noticeId).execute();
     await recordAudit(trx, user, { action: 'notice.withdrawn', target: `notice:${noticeId}`, before: { status: 'published' }, after: { status: 'withdrawn', category }, reason: reason.trim() });
   });
-  purgePublicPages();
 }
 
 export async function listNoticesForStaff(db: Kysely<Database>) {

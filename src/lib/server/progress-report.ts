@@ -9,7 +9,7 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
 import { aggregateLedger, describeLedger, listBatches, type BatchSummary } from './ledger.ts';
 import { EMPTY_COUNTS, judgeTarget, rankByFarmland, sumCounts, type CellCounts, type TargetStatus } from '../progress.ts';
-import { cached } from './cache.ts';
+import type { PublicCache } from './public-cache.ts';
 import { hotlineStatsByTownship, type TownshipHotline } from './hotline-stats.ts';
 
 export interface TownshipProgress {
@@ -77,6 +77,6 @@ export async function buildProgressReport(db: Kysely<Database>, today = chinaTod
   };
 }
 
-export function getPublicProgressReport(db: Kysely<Database>): Promise<ProgressReport> {
-  return cached('progress-report', () => buildProgressReport(db));
+export function getPublicProgressReport(db: Kysely<Database>, cache: PublicCache): Promise<ProgressReport> {
+  return cache.read('progress-report', () => buildProgressReport(db));
 }

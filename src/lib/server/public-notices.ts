@@ -1,16 +1,15 @@
 /** Cached reads of published notices for the public pages and the feed. */
-import { getDb } from './db.ts';
-import { cached } from './cache.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { PublicCache } from './public-cache.ts';
 import { findPublicNotice, listPublishedNotices, type NoticeFilter } from './notices.ts';
 
 export const NOTICE_PAGE_SIZE = 10;
 
-export function getNoticePage(filter: NoticeFilter, page: number, pageSize = NOTICE_PAGE_SIZE) {
-  return cached(`notices:${filter.township ?? ''}:${filter.problemClass ?? ''}:${page}:${pageSize}`, () =>
-    listPublishedNotices(getDb(), filter, page, pageSize),
-  );
+export function getNoticePage(db: Kysely<Database>, cache: PublicCache, filter: NoticeFilter, page: number, pageSize = NOTICE_PAGE_SIZE) {
+  return cache.read(`notices:${filter.township ?? ''}:${filter.problemClass ?? ''}:${page}:${pageSize}`, () => listPublishedNotices(db, filter, page, pageSize));
 }
 
-export function getPublicNotice(id: string) {
-  return cached(`notice:${id}`, () => findPublicNotice(getDb(), id));
+export function getPublicNotice(db: Kysely<Database>, cache: PublicCache, id: string) {
+  return cache.read(`notice:${id}`, () => findPublicNotice(db, id));
 }

@@ -6,8 +6,9 @@
  */
 import { chinaDateOf } from '../china-time.ts';
 import { getCollection } from 'astro:content';
-import { getDb } from './db.ts';
-import { cached } from './cache.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { PublicCache } from './public-cache.ts';
 import { listBulletins } from './bulletins.ts';
 import { getNoticePage } from './public-notices.ts';
 import { getPublicProgressReport } from './progress-report.ts';
@@ -32,15 +33,14 @@ const BUILT_ON = chinaDateOf(new Date());
 const latest = (dates: ReadonlyArray<string | null | undefined>, fallback = BUILT_ON): string =>
   dates.filter((d): d is string => Boolean(d)).sort().at(-1) ?? fallback;
 
-export function listSiteSections(): Promise<SiteSection[]> {
-  return cached('site-map', async () => {
-    const db = getDb();
+export function listSiteSections(db: Kysely<Database>, cache: PublicCache): Promise<SiteSection[]> {
+  return cache.read('site-map', async () => {
     const [policies, law, notices, bulletins, progress] = await Promise.all([
       getCollection('policies'),
       getCollection('law'),
-      getNoticePage({}, 1, 1000),
+      getNoticePage(db, cache, {}, 1, 1000),
       listBulletins(db, true),
-      getPublicProgressReport(db),
+      getPublicProgressReport(db, cache),
     ]);
     const progressDay = progress.updatedAt ? chinaDateOf(new Date(progress.updatedAt)) : null;
     const policyDays = policies.map((p) => chinaDateOf(p.data.publishedDate));

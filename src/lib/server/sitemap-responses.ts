@@ -1,4 +1,7 @@
 /** The XML and text answers of the sitemap and robots.txt endpoints, publicly cacheable. */
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { PublicCache } from './public-cache.ts';
 import { setPublicCaching } from './public-page.ts';
 import { listSiteSections, sitemapIndexXml, urlsetXml } from './site-map.ts';
 import { siteOrigin } from './site-origin.ts';
@@ -9,12 +12,12 @@ function answer(body: string, type: string): Response {
   return new Response(body, { headers });
 }
 
-export async function sitemapIndexResponse(url: URL): Promise<Response> {
-  return answer(sitemapIndexXml(siteOrigin(url), await listSiteSections()), 'application/xml; charset=utf-8');
+export async function sitemapIndexResponse(url: URL, db: Kysely<Database>, cache: PublicCache): Promise<Response> {
+  return answer(sitemapIndexXml(siteOrigin(url), await listSiteSections(db, cache)), 'application/xml; charset=utf-8');
 }
 
-export async function sitemapResponse(url: URL, which: 'pages' | 'cases'): Promise<Response> {
-  const entries = (await listSiteSections()).filter((s) => s.sitemap === which).flatMap((s) => s.entries);
+export async function sitemapResponse(url: URL, db: Kysely<Database>, cache: PublicCache, which: 'pages' | 'cases'): Promise<Response> {
+  const entries = (await listSiteSections(db, cache)).filter((s) => s.sitemap === which).flatMap((s) => s.entries);
   return answer(urlsetXml(siteOrigin(url), entries), 'application/xml; charset=utf-8');
 }
 

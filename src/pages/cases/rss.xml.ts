@@ -7,7 +7,7 @@ import { setPublicCaching } from '../../lib/server/public-page.ts';
 import { siteOrigin } from '../../lib/server/site-origin.ts';
 
 export const GET: APIRoute = async (context) => {
-  const { notices } = await getNoticePage({}, 1, 50);
+  const { notices } = await getNoticePage(context.locals.db, context.locals.publicCache, {}, 1, 50);
   const response = await rss({
     title: `${jurisdiction.countyName}耕地保护典型案例通报`,
     description: `${jurisdiction.countyName}违法违规占用耕地典型案例及处理结果`,

@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { cached } from '../../lib/server/cache.ts';
 import { setPublicCaching } from '../../lib/server/public-page.ts';
 import { bulletinsDataset, datasetCsv, datasetJson, noticesDataset, OPEN_DATA_LICENCE } from '../../lib/server/open-data.ts';
 
@@ -10,7 +9,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const m = /^(notices|bulletins)\.(csv|json)$/.exec(params.file ?? '');
   if (!m) return new Response('没有这个数据文件', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   const [, name, format] = m as unknown as [string, keyof typeof DATASETS, 'csv' | 'json'];
-  const data = await cached(`open-data:${name}`, () => DATASETS[name](locals.db));
+  const data = await locals.publicCache.read(`open-data:${name}`, () => DATASETS[name](locals.db));
   const headers = new Headers(
     format === 'csv'
       ? { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.csv"` }

@@ -4,7 +4,7 @@ import { flattenProgress, toCsv } from '../../lib/progress-export.ts';
 import { setPublicCaching } from '../../lib/server/public-page.ts';
 
 export const GET: APIRoute = async ({ locals }) => {
-  const report = await getPublicProgressReport(locals.db);
+  const report = await getPublicProgressReport(locals.db, locals.publicCache);
   const headers = new Headers({
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="progress-${report.today}.csv"`,

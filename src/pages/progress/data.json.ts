@@ -4,7 +4,7 @@ import { PROGRESS_COLUMNS, flattenProgress } from '../../lib/progress-export.ts'
 import { setPublicCaching } from '../../lib/server/public-page.ts';
 
 export const GET: APIRoute = async ({ locals }) => {
-  const report = await getPublicProgressReport(locals.db);
+  const report = await getPublicProgressReport(locals.db, locals.publicCache);
   const body = {
     updated_at: report.updatedAt,
     generated_at: report.generatedAt,

@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIContext, MiddlewareNext } from 'astro';
 import { brotliDecompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cached, clearPublicCache } from '../../src/lib/server/cache.ts';
-import { clearPageCache, pageCache, purgePublicPages, replayCachedPage } from '../../src/lib/server/page-cache.ts';
+import { PublicCache } from '../../src/lib/server/public-cache.ts';
 
 const CSP = "default-src 'self'; script-src 'self' 'sha256-abc='; frame-ancestors 'none'";
 /**
@@ -30,14 +29,15 @@ function page(headers: Record<string, string> = { 'Cache-Control': 'public, max-
   return { next, renders: () => renders };
 }
 
+let cache = new PublicCache();
+
 async function get(path: string, p: ReturnType<typeof page>, init: Parameters<typeof context>[1] = {}): Promise<Response> {
-  return (await pageCache(context(path, init), p.next)) as Response;
+  return cache.respond(context(path, init), p.next);
 }
 
 beforeEach(() => {
-  clearPageCache();
-  clearPublicCache();
   delete process.env.PUBLIC_CACHE_SECONDS;
+  cache = new PublicCache();
 });
 afterEach(() => vi.useRealTimers());
 
@@ -74,40 +74,55 @@ describe('the page cache', () => {
       ['/cases/?_action=x', page(), {}],
     ];
     for (const [path, p, init] of cases) {
-      clearPageCache();
+      cache.purge();
       await get(path, p, init);
       await get(path, p, init);
       expect(p.renders(), `${path} ${JSON.stringify(init)}`).toBe(2);
     }
   });
 
-  it('keeps a page no longer than the cached data it was built from', async () => {
+  it('keeps a page no longer than the cached data it was built from: both end with the window they were made in', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
+    // 28 s into a 30 s window: data read now, and the page built from it, live 2 s more.
+    vi.setSystemTime(Math.floor(Date.now() / 30_000) * 30_000 + 28_000);
     const p = page();
+    let loads = 0;
     const next = (async () => {
-      await cached('short-lived', async () => 1, 2);
+      await cache.read('progress', async () => ++loads);
       return p.next();
     }) as unknown as MiddlewareNext;
-    await pageCache(context('/progress/'), next);
-    await pageCache(context('/progress/'), next);
-    expect(p.renders()).toBe(1);
+    await cache.respond(context('/progress/'), next);
+    await cache.respond(context('/progress/'), next);
+    expect([p.renders(), loads]).toEqual([1, 1]);
     vi.setSystemTime(Date.now() + 2500);
-    await pageCache(context('/progress/'), next);
-    expect(p.renders()).toBe(2);
+    // The page expired with its data (its previous copy may still answer while the new one renders).
+    await cache.respond(context('/progress/'), next);
+    expect([p.renders(), loads]).toEqual([2, 2]);
+    expect(cache.expiryOf(Date.now()) - Date.now()).toBeLessThanOrEqual(30_000);
+  });
+
+  it('loads each read once per window, shares a load in flight, and never keeps a failed one', async () => {
+    let loads = 0;
+    const load = async () => ++loads;
+    const [a, b] = await Promise.all([cache.read('k', load), cache.read('k', load)]);
+    expect([a, b, loads]).toEqual([1, 1, 1]);
+    await expect(cache.read('bad', async () => Promise.reject(new Error('数据库不可用')))).rejects.toThrow();
+    expect(await cache.read('bad', async () => 'ok')).toBe('ok');
+    expect(await new PublicCache(0).read('k', load)).toBe(2);
   });
 
   it('forgets every stored page and cached read on a purge, so the very next GET renders anew', async () => {
     const p = page();
     let loads = 0;
     const next = (async () => {
-      await cached('notices', async () => ++loads);
+      await cache.read('notices', async () => ++loads);
       return p.next();
     }) as unknown as MiddlewareNext;
-    await pageCache(context('/cases/'), next);
-    await pageCache(context('/cases/'), next);
+    await cache.respond(context('/cases/'), next);
+    await cache.respond(context('/cases/'), next);
     expect([p.renders(), loads]).toEqual([1, 1]);
-    purgePublicPages();
-    await pageCache(context('/cases/'), next);
+    cache.purge();
+    await cache.respond(context('/cases/'), next);
     expect([p.renders(), loads]).toEqual([2, 2]);
   });
 
@@ -118,9 +133,9 @@ describe('the page cache', () => {
       await new Promise<void>((r) => (release = r));
       return p.next();
     }) as unknown as MiddlewareNext;
-    const inFlight = pageCache(context('/cases/'), slow);
+    const inFlight = cache.respond(context('/cases/'), slow);
     await new Promise((r) => setTimeout(r, 0));
-    purgePublicPages();
+    cache.purge();
     release();
     await inFlight;
     await get('/cases/', p);
@@ -129,6 +144,7 @@ describe('the page cache', () => {
 
   it('is off with PUBLIC_CACHE_SECONDS=0', async () => {
     process.env.PUBLIC_CACHE_SECONDS = '0';
+    cache = new PublicCache();
     const p = page();
     await get('/', p);
     await get('/', p);
@@ -142,7 +158,7 @@ describe('the page cache', () => {
       renders++;
       return new Response(big, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'public, max-age=30' } });
     }) as unknown as MiddlewareNext;
-    const ask = (encoding: string) => pageCache({ ...context('/progress/'), request: new Request('http://127.0.0.1:4321/progress/', { headers: { 'Accept-Encoding': encoding } }) } as APIContext, next) as Promise<Response>;
+    const ask = (encoding: string) => cache.respond({ ...context('/progress/'), request: new Request('http://127.0.0.1:4321/progress/', { headers: { 'Accept-Encoding': encoding } }) }, next);
     const plain = await ask('identity');
     const br = await ask('gzip, br');
     const gzip = await ask('gzip');
@@ -159,6 +175,7 @@ describe('the page cache', () => {
 
   it('lets the HTTP wrapper answer a fresh copy without Astro, with its length, age and the base headers', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Math.floor(Date.now() / 30_000) * 30_000 + 1_000);
     const p = page();
     const rendered = await (await get('/cases/1/', p)).text();
     vi.setSystemTime(Date.now() + 3000);
@@ -172,7 +189,7 @@ describe('the page cache', () => {
       end: (body: Buffer) => Object.assign(written, { body }),
     } as unknown as ServerResponse;
     const req = (url: string, headers: Record<string, string> = {}) => ({ method: 'GET', url, headers }) as unknown as IncomingMessage;
-    expect(replayCachedPage(req('/cases/1/'), res)).toBe(true);
+    expect(cache.replay(req('/cases/1/'), res)).toBe(true);
     expect(written.status).toBe(200);
     expect(String(written.body)).toBe(rendered);
     expect(written.headers?.['content-security-policy']).toBe(PAGE_CSP);
@@ -181,10 +198,10 @@ describe('the page cache', () => {
     expect(written.headers?.['permissions-policy']).toContain('camera=()');
     expect(written.headers?.['content-length']).toBe(String(Buffer.byteLength(rendered)));
     expect(written.headers?.age).toBe('3');
-    expect(replayCachedPage(req('/cases/1/', { cookie: 'gd_session=x' }), res)).toBe(false);
-    expect(replayCachedPage(req('/cases/2/'), res)).toBe(false);
-    expect(replayCachedPage({ ...req('/cases/1/'), method: 'HEAD' } as IncomingMessage, res)).toBe(false);
+    expect(cache.replay(req('/cases/1/', { cookie: 'gd_session=x' }), res)).toBe(false);
+    expect(cache.replay(req('/cases/2/'), res)).toBe(false);
+    expect(cache.replay({ ...req('/cases/1/'), method: 'HEAD' } as IncomingMessage, res)).toBe(false);
     vi.setSystemTime(Date.now() + 30_000);
-    expect(replayCachedPage(req('/cases/1/'), res)).toBe(false);
+    expect(cache.replay(req('/cases/1/'), res)).toBe(false);
   });
 });
