@@ -7,7 +7,8 @@ import { getDb } from './lib/server/db.ts';
 import { isDatabaseUnavailable } from './lib/server/errors.ts';
 import { PublicCache } from './lib/server/public-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
-import { withFrameAncestors } from './lib/server/security-headers.ts';
+import { pagePolicy, withFrameAncestors } from './lib/server/security-headers.ts';
+import { SECURITY_HEADERS } from './config/http-headers.ts';
 import { originCheck } from './lib/server/origin-check.ts';
 import { compression } from './lib/server/compression.ts';
 import { REPORT_BODY_LIMIT } from './config/limits.ts';
@@ -193,4 +194,18 @@ const perRequest = sequence(compression, publicPages, outageStatus, requestConte
 
 // Pages prerendered at build time have no request to look at (no headers, cookies or body):
 // none of the middleware applies to them, and touching their headers only prints warnings.
-export const onRequest = defineMiddleware((context, next) => (context.isPrerendered ? next() : perRequest(context, next)));
+const servedPages = defineMiddleware((context, next) => (context.isPrerendered ? next() : perRequest(context, next)));
+
+/**
+ * `astro dev` runs without the HTTP server that sends the security headers (src/cli/serve.ts), and
+ * Astro writes no policy there: this sends the same table's headers and a policy built the same
+ * way, so a developer sees what users get (and what the policy would block).
+ */
+const devHeaders = defineMiddleware(async (_context, next) => {
+  const response = await next();
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(name)) response.headers.set(name, value);
+  if ((response.headers.get('Content-Type') ?? '').startsWith('text/html')) response.headers.set('Content-Security-Policy', pagePolicy(await response.clone().text()));
+  return response;
+});
+
+export const onRequest = import.meta.env.DEV ? sequence(devHeaders, servedPages) : servedPages;

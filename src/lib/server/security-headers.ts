@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * carries SECURITY_HEADERS, set by the HTTP server (src/cli/serve.ts) before Astro answers; SSR
  * pages then send their own hashed Content-Security-Policy, which replaces the file policy.
  */
-import { HEADER_ONLY_DIRECTIVES, SECURITY_HEADERS } from '../../config/http-headers.ts';
+import { CSP_DIRECTIVES, HEADER_ONLY_DIRECTIVES, SECURITY_HEADERS } from '../../config/http-headers.ts';
 
 /**
  * Adds the directives a <meta> policy cannot carry (frame-ancestors) to Astro's policy. Astro's
@@ -47,6 +47,21 @@ const FALLS_BACK_TO_DEFAULT = new Set(['script-src', 'style-src', 'img-src', 'fo
  * page has it. The shorter header is sent on every cached hit, in the app and from nginx's
  * micro-cache, where header bytes cost more than body bytes (see bench/README.md).
  */
+/** The CSP source of each inline element `pattern` finds in the HTML. */
+function inlineHashes(html: string, pattern: RegExp): string[] {
+  return [...html.matchAll(pattern)].map((match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`);
+}
+
+/**
+ * The policy of a page Astro wrote none for (`astro dev`, where Astro's CSP is off): the table's
+ * directives with the hashes of the inline code this HTML carries, narrowed as cspForPage narrows
+ * Astro's, so it reads as `npm start` sends a cached page's.
+ */
+export function pagePolicy(html: string): string {
+  const source = (name: keyof typeof INLINE_ELEMENT) => [name, "'self'", ...new Set(inlineHashes(html, INLINE_ELEMENT[name]))].join(' ');
+  return cspForPage([...CSP_DIRECTIVES, source('script-src'), source('style-src')].join('; '), html);
+}
+
 export function cspForPage(csp: string, html: string): string {
   const directives = csp
     .split(';')
@@ -54,8 +69,7 @@ export function cspForPage(csp: string, html: string): string {
       const tokens = directive.trim().split(/\s+/);
       const pattern = INLINE_ELEMENT[tokens[0] as keyof typeof INLINE_ELEMENT];
       if (!pattern || !tokens.some((t) => t.startsWith("'sha256-"))) return tokens;
-      const present = new Set<string>();
-      for (const match of html.matchAll(pattern)) present.add(`'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`);
+      const present = new Set(inlineHashes(html, pattern));
       return tokens.filter((t) => !t.startsWith("'sha256-") || present.has(t));
     })
     .filter((tokens) => tokens[0] !== '');
