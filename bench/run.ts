@@ -381,7 +381,8 @@ async function fetchText(u: string): Promise<string> {
 async function headOf(u: string): Promise<{ bytes: number; headers: Headers }> {
   const target = new URL(u);
   const raw = await new Promise<string>((resolve, reject) => {
-    const socket = net.connect(Number(target.port), target.hostname, () => socket.end(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`));
+    // write, not end: nginx takes a half-closed connection for a client gone and drops a proxied answer (499).
+    const socket = net.connect(Number(target.port), target.hostname, () => socket.write(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`));
     let data = '';
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => (data += d)).on('end', () => resolve(data)).on('error', reject);
