@@ -357,6 +357,9 @@ describe('compressed answers, served directly', () => {
         expect(gzip.headers.get('content-encoding'), `${path} (${round})`).toBe('gzip');
         expect(plain.headers.get('content-encoding'), `${path} (${round})`).toBeNull();
         for (const res of [plain, br, gzip]) expect(res.headers.get('vary') ?? '', path).toMatch(/accept-encoding/i);
+        // `curl --compressed -I` asks with HEAD: the headers say what a GET gets.
+        const head = await fetch(baseUrl + path, { method: 'HEAD', headers: { 'Accept-Encoding': 'deflate, gzip, br, zstd' } });
+        expect(head.headers.get('content-encoding'), `HEAD ${path}`).toBe('br');
         // The same content once decoded (fetch decodes it); the pages that show the time of day aside.
         const [a, b, c] = await Promise.all([plain.text(), br.text(), gzip.text()]);
         if (!/\.(?:csv|json|xml)$/.test(path) && path !== '/report/' && path !== '/staff/login/') expect([b, c], path).toEqual([a, a]);

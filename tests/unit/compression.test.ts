@@ -75,6 +75,14 @@ describe('compressing an answer', () => {
     expect(await compressResponse(page(), null).text()).toBe(HTML);
   });
 
+  it('answers a HEAD without a body with the headers its GET would carry', () => {
+    const head = compressResponse(new Response(null, { headers: { 'Content-Type': 'application/rss+xml', 'Content-Length': '5000' } }), 'br', 'HEAD');
+    expect(head.headers.get('content-encoding')).toBe('br');
+    expect(head.headers.get('content-length')).toBeNull();
+    expect(head.body).toBeNull();
+    expect(compressResponse(new Response(null, { headers: { 'Content-Type': 'text/html' } }), 'br', 'GET').headers.get('content-encoding')).toBeNull();
+  });
+
   it('compresses JSON, CSV and XML too', () => {
     for (const type of ['application/json; charset=utf-8', 'text/csv; charset=utf-8', 'application/rss+xml', 'application/xml']) {
       expect(compressResponse(page(HTML, { 'Content-Type': type }), 'gzip').headers.get('content-encoding'), type).toBe('gzip');

@@ -59,15 +59,20 @@ export function varyOnEncoding(vary: string | null): string {
  * The response as the client asked for it. Untouched: an answer already encoded (a cached
  * copy), without a body, partial, not text, or known to be small.
  */
-export function compressResponse(response: Response, encoding: Encoding | null): Response {
+export function compressResponse(response: Response, encoding: Encoding | null, method = 'GET'): Response {
   const type = response.headers.get('content-type');
-  if (!response.body || response.headers.has('content-encoding') || response.status === 204 || response.status === 206 || response.status === 304 || !isCompressible(type)) return response;
+  // A HEAD answer may come without its body; its headers still say what the GET would get.
+  const headOnly = method === 'HEAD' && !response.body;
+  if ((!response.body && !headOnly) || response.headers.has('content-encoding') || response.status === 204 || response.status === 206 || response.status === 304 || !isCompressible(type)) return response;
   const headers = new Headers(response.headers);
   headers.set('Vary', varyOnEncoding(headers.get('vary')));
   const length = headers.get('content-length');
   if (!encoding || (length !== null && Number(length) < MIN_COMPRESS_BYTES) || /\bno-transform\b/i.test(headers.get('cache-control') ?? '')) {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
+  headers.delete('content-length');
+  headers.set('Content-Encoding', encoding);
+  if (headOnly) return new Response(null, { status: response.status, statusText: response.statusText, headers });
   const compressor =
     encoding === 'br'
       ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(length ? { [constants.BROTLI_PARAM_SIZE_HINT]: Number(length) } : {}) } })
@@ -75,14 +80,11 @@ export function compressResponse(response: Response, encoding: Encoding | null):
   // pipeline, not pipe: a body that fails half-way (a client gone, a page that throws) ends the compressed stream too.
   pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), compressor, () => {});
   const body = Readable.toWeb(compressor) as unknown as ReadableStream<Uint8Array>;
-  headers.delete('content-length');
-  headers.set('Content-Encoding', encoding);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
-/** Outermost middleware: every answer Astro makes goes out compressed when the client accepts it. */
-export const compression: MiddlewareHandler = async (context, next) => {
-  const response = await next();
-  if (context.request.method === 'HEAD') return response;
-  return compressResponse(response, chooseEncoding(context.request.headers.get('accept-encoding')));
-};
+/**
+ * Outermost middleware: every answer Astro makes goes out compressed when the client accepts it.
+ * HEAD too: its headers must say what a GET would get (Node sends no body for it).
+ */
+export const compression: MiddlewareHandler = async (context, next) => compressResponse(await next(), chooseEncoding(context.request.headers.get('accept-encoding')), context.request.method);
