@@ -14,6 +14,14 @@ export function requireStaff(context: ActionAPIContext, permission: Permission):
   return user;
 }
 
+/**
+ * After an Action changed what the public sees (a notice, a bulletin, the ledger): this process's
+ * cached data and pages go before the answer does, so the very next GET shows the change.
+ */
+export function purgePublicCopies(context: ActionAPIContext): void {
+  context.locals.publicCache.purge();
+}
+
 /** Domain errors become Action errors with fitting HTTP statuses and Chinese messages. */
 export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {

@@ -3,7 +3,7 @@ import { defineAction } from 'astro:actions';
 import { getDb } from '../lib/server/db.ts';
 import { claimRectified, confirmImport, discardImport, editLedgerItem, uploadLedgerFile, verifyRectified } from '../lib/server/ledger-admin.ts';
 import { ledgerDateSchema, ledgerEditSchema, ledgerImportSchema, ledgerUploadSchema } from '../lib/schemas/ledger.ts';
-import { guarded, requireStaff } from './guard.ts';
+import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
 
 export const ledger = {
   upload: defineAction({
@@ -23,8 +23,7 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.import');
         await confirmImport(getDb(), user, input.importId);
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: `/staff/ledger/imports/${input.importId}/?done=confirmed` };
       }),
   }),
@@ -45,8 +44,7 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.edit');
         await editLedgerItem(getDb(), user, input.itemId, { ...input, permanentBasic: input.permanentBasic === 'yes' });
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=edited` };
       }),
   }),
@@ -57,8 +55,7 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.claim');
         await claimRectified(getDb(), user, input.itemId, input.on);
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=claimed` };
       }),
   }),
@@ -69,8 +66,7 @@ export const ledger = {
       guarded(async () => {
         const user = requireStaff(context, 'ledger.verify');
         await verifyRectified(getDb(), user, input.itemId, input.on);
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=verified` };
       }),
   }),

@@ -5,7 +5,7 @@ import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../lib
 import { getDb } from '../lib/server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
-import { guarded, requireStaff } from './guard.ts';
+import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
 import { BIGINT_ID } from '../lib/schemas/ids.ts';
 
 const idSchema = z.object({ id: z.string().regex(BIGINT_ID) });
@@ -28,8 +28,7 @@ export const publishing = {
       guarded(async () => {
         const user = requireStaff(context, 'notice.review');
         await approveAndPublishNotice(getDb(), user, input.noticeId);
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=published` };
       }),
   }),
@@ -40,8 +39,7 @@ export const publishing = {
       guarded(async () => {
         const user = requireStaff(context, 'notice.withdraw');
         await withdrawNotice(getDb(), user, input.noticeId, input.category, input.reason);
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: `/staff/notices/${input.noticeId}/?done=withdrawn` };
       }),
   }),
@@ -61,8 +59,7 @@ export const publishing = {
       guarded(async () => {
         const user = requireStaff(context, 'bulletin.publish');
         await publishBulletin(getDb(), user, input.id);
-        // What the public sees changed: this process's copies go before the answer does.
-        context.locals.publicCache.purge();
+        purgePublicCopies(context);
         return { redirectTo: '/staff/bulletins/?done=published' };
       }),
   }),

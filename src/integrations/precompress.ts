@@ -10,11 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
+import { MIN_COMPRESS_BYTES } from '../lib/server/compression.ts';
 
 /** Files worth compressing: text. Images (JPEG, PNG, WebP) are compressed already. */
 export const COMPRESSIBLE = /\.(?:html|css|js|mjs|json|svg|xml|txt|csv|webmanifest|map)$/i;
-/** Below this a compressed copy saves less than its headers cost. */
-const MIN_BYTES = 1024;
 
 function* filesUnder(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -28,7 +27,7 @@ function* filesUnder(dir: string): Generator<string> {
 export function precompressDirectory(dir: string): number {
   let count = 0;
   for (const file of filesUnder(dir)) {
-    if (statSync(file).size < MIN_BYTES) continue;
+    if (statSync(file).size < MIN_COMPRESS_BYTES) continue;
     const body = readFileSync(file);
     const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
     const gz = gzipSync(body, { level: 9 });

@@ -5,7 +5,7 @@
  * compressed here as it streams, at a level that costs less time than it saves on the wire.
  */
 import { Readable, pipeline } from 'node:stream';
-import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, createBrotliCompress, createGzip, gzipSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import type { MiddlewareHandler } from 'astro';
 
 export type Encoding = 'br' | 'gzip';
@@ -14,9 +14,14 @@ export type Encoding = 'br' | 'gzip';
 const COMPRESSIBLE_TYPE = /^(?:text\/|application\/(?:json|xml|rss\+xml|atom\+xml|javascript|geo\+json|manifest\+json)|image\/svg\+xml)/i;
 /** Below this a compressed body saves less than its headers cost. */
 export const MIN_COMPRESS_BYTES = 1024;
-/** Brotli 5 and gzip 6: fast enough for a page per request, close to the best size for HTML. */
-const BROTLI_QUALITY = 5;
-const GZIP_LEVEL = 6;
+/**
+ * Brotli 5 and gzip 6: fast enough for a page per request, close to the best size for HTML. The
+ * size hint, where known, lets Brotli size its window to the body.
+ */
+function brotliOptions(sizeHint?: number): BrotliOptions {
+  return { params: { [constants.BROTLI_PARAM_QUALITY]: 5, ...(sizeHint ? { [constants.BROTLI_PARAM_SIZE_HINT]: sizeHint } : {}) } };
+}
+const GZIP_OPTIONS: ZlibOptions = { level: 6 };
 
 /**
  * The encoding to answer with: br when accepted, else gzip, else none (identity). A coding with
@@ -44,9 +49,7 @@ export function isCompressible(contentType: string | null): boolean {
 
 /** One body compressed whole: for cached copies, which are compressed once and sent many times. */
 export function compressBody(body: Uint8Array, encoding: Encoding): Buffer {
-  return encoding === 'br'
-    ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
-    : gzipSync(body, { level: GZIP_LEVEL });
+  return encoding === 'br' ? brotliCompressSync(body, brotliOptions(body.byteLength)) : gzipSync(body, GZIP_OPTIONS);
 }
 
 /** Adds Accept-Encoding to a Vary header without repeating it. */
@@ -73,10 +76,7 @@ export function compressResponse(response: Response, encoding: Encoding | null, 
   headers.delete('content-length');
   headers.set('Content-Encoding', encoding);
   if (headOnly) return new Response(null, { status: response.status, statusText: response.statusText, headers });
-  const compressor =
-    encoding === 'br'
-      ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(length ? { [constants.BROTLI_PARAM_SIZE_HINT]: Number(length) } : {}) } })
-      : createGzip({ level: GZIP_LEVEL });
+  const compressor = encoding === 'br' ? createBrotliCompress(brotliOptions(length ? Number(length) : undefined)) : createGzip(GZIP_OPTIONS);
   // pipeline, not pipe: a body that fails half-way (a client gone, a page that throws) ends the compressed stream too.
   pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), compressor, () => {});
   const body = Readable.toWeb(compressor) as unknown as ReadableStream<Uint8Array>;

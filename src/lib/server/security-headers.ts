@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 /**
  * Runtime helpers for the headers of src/config/http-headers.ts (the one table): every response
  * carries SECURITY_HEADERS, set by the HTTP server (src/cli/serve.ts) before Astro answers; SSR
@@ -37,16 +38,6 @@ const INLINE_ELEMENT = { 'script-src': /<script\b(?![^>]*\ssrc\s*=)[^>]*>([\s\S]
  */
 const FALLS_BACK_TO_DEFAULT = new Set(['script-src', 'style-src', 'img-src', 'font-src', 'connect-src', 'media-src', 'object-src', 'manifest-src']);
 
-/**
- * Astro's policy lists the hash of every inline script and style of the whole project on every
- * page, about 550 bytes, whether the page carries that code or not. Where the finished HTML is
- * known (the page cache), the policy keeps only the hashes of code the page really contains, so a
- * page without inline code says plain `script-src 'self'`, and a fetch directive that then says
- * exactly what default-src says is left out, as the browser falls back to default-src anyway.
- * Nothing that ran before stops running: a hash is dropped only when no inline element of the
- * page has it. The shorter header is sent on every cached hit, in the app and from nginx's
- * micro-cache, where header bytes cost more than body bytes (see bench/README.md).
- */
 /** The CSP source of each inline element `pattern` finds in the HTML. */
 function inlineHashes(html: string, pattern: RegExp): string[] {
   return [...html.matchAll(pattern)].map((match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`);
@@ -62,6 +53,16 @@ export function pagePolicy(html: string): string {
   return cspForPage([...CSP_DIRECTIVES, source('script-src'), source('style-src')].join('; '), html);
 }
 
+/**
+ * Astro's policy lists the hash of every inline script and style of the whole project on every
+ * page, about 550 bytes, whether the page carries that code or not. Where the finished HTML is
+ * known (the page cache), the policy keeps only the hashes of code the page really contains, so a
+ * page without inline code says plain `script-src 'self'`, and a fetch directive that then says
+ * exactly what default-src says is left out, as the browser falls back to default-src anyway.
+ * Nothing that ran before stops running: a hash is dropped only when no inline element of the
+ * page has it. The shorter header is sent on every cached hit, in the app and from nginx's
+ * micro-cache, where header bytes cost more than body bytes (see bench/README.md).
+ */
 export function cspForPage(csp: string, html: string): string {
   const directives = csp
     .split(';')
