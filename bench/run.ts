@@ -283,7 +283,7 @@ function renderMarkdown(r: Results): string {
     );
     if (i.forged) {
       out.push(
-        `A forged report (a form token the app never issued) with the same ${(i.photoBytes / 1048576).toFixed(1)} MB photo, ${i.forged.requests} one after another: the app process's own CPU time (/proc utime + stime) per request is **${i.forged.cpuMsPerRequest.toFixed(2)} ms** (goal < 5 ms; ${i.forged.cpuMsPerRequest < 5 ? 'met' : 'NOT met'}). Answers: ${Object.entries(i.forged.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')}.`,
+        `A forged report (a form token the app never issued) with the same ${(i.photoBytes / 1048576).toFixed(1)} MB photo, ${i.forged.requests} one after another, after ten uncounted and on an app that had gone quiet (${i.forged.quietAfterMs < 0 ? 'it never did within 60 s' : `after ${(i.forged.quietAfterMs / 1000).toFixed(1)} s`}): the app process's own CPU time (/proc utime + stime) per request is **${i.forged.cpuMsPerRequest.toFixed(2)} ms** (goal < 5 ms; ${i.forged.cpuMsPerRequest < 5 ? 'met' : 'NOT met'}). Answers: ${Object.entries(i.forged.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')}.`,
         '',
       );
     }
