@@ -1,39 +1,26 @@
 /**
- * `npm test`: the whole suite against real PostgreSQL and a real server.
- *  1. builds the app if needed;
+ * `npm test`: the whole suite against real PostgreSQL and real servers.
+ *  1. builds the app if needed and snapshots the build;
  *  2. uses DATABASE_URL's server if set, else an embedded PostgreSQL under .data/postgres-test;
- *  3. creates fresh databases for integration tests and for the e2e app;
- *  4. starts the app (`npm start`'s own code path) on a free port for the browser tests;
- *  5. runs vitest (unit, integration, e2e) and ends with a plain `N passed, N failed` line.
- * Extra arguments go to vitest, e.g. `npm test -- --project unit`.
+ *  3. makes two template databases: one migrated (integration files), one migrated and seeded
+ *     with the demo by `npm start`'s own code path (e2e files);
+ *  4. runs vitest (unit, integration, e2e) with the files in a shuffled order whose seed it
+ *     prints (TEST_SEED=<seed> replays an order); every integration file works in its own copy
+ *     of the first template, every e2e file starts its own app on its own copy of the second
+ *     (tests/support/), so each file passes alone and in any order;
+ *  5. ends with a plain `N passed, N failed` line.
+ * Extra arguments go to vitest, e.g. `npm test -- tests/e2e/report.test.ts` or `npm test -- --project unit`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { recreateDatabase } from '../db/embedded.ts';
+import { migrateToLatest } from '../db/migrate.ts';
 import { projectRoot, snapshotBuild } from '../src/cli/build.ts';
 import { provideDatabase } from '../src/cli/database.ts';
-import { freePort, stopChild } from './e2e/app-process.ts';
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`测试用服务器已退出（退出码 ${child.exitCode}）`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`测试用服务器 ${timeoutMs} ms 内未就绪：${url}`);
-}
+import { createDb } from '../src/lib/server/db.ts';
+import { startTestApp, E2E_STAFF_PASSWORD } from './support/test-app.ts';
+import { dropLeftovers, templateNames, withDatabase } from './support/test-databases.ts';
 
 // The apps under test serve a copy of the build: an `npm start` after an edit, or a second test
 // run in this checkout, rebuilds dist/ and would otherwise swap the code under this run.
@@ -53,32 +40,24 @@ const server = await provideDatabase({
 });
 console.log(server.embedded ? '测试数据库：内置 PostgreSQL' : `测试数据库：外部 PostgreSQL（${new URL(server.url).host}）`);
 const prefix = process.env.TEST_DB_PREFIX ?? 'gengdi_test';
-const integrationUrl = withDatabase(server.url, `${prefix}_it`);
-const e2eUrl = withDatabase(server.url, `${prefix}_e2e`);
-await recreateDatabase(server.url, `${prefix}_it`);
-await recreateDatabase(server.url, `${prefix}_e2e`);
-
-// The demo staff accounts of the e2e app all get this password, so browser tests can sign in.
-const e2eStaffPassword = 'Demo-pass-2026-e2e';
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
-const app = spawn(process.execPath, [path.join(projectRoot, 'src/cli/start.ts')], {
-  cwd: projectRoot,
-  // A short public cache so tests can watch a database change reach the pages; a 1 s minimum
-  // fill time for the report form so browser tests need not wait the real 4 s.
-  env: {
-    ...process.env, DATABASE_URL: e2eUrl, HOST: '127.0.0.1', PORT: String(port), ASTRO_NODE_LOGGING: 'disabled',
-    PUBLIC_CACHE_SECONDS: '2', REPORT_MIN_FILL_SECONDS: '1', DEMO_STAFF_PASSWORD: e2eStaffPassword,
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-const appLog: string[] = [];
-app.stdout?.on('data', (d) => appLog.push(String(d)));
-app.stderr?.on('data', (d) => appLog.push(String(d)));
+const templates = templateNames(prefix);
+// A random order each run, printed by vitest; the same seed gives the same order.
+const seed = Number(process.env.TEST_SEED) || Math.floor(Math.random() * 1_000_000);
 
 let exitCode = 1;
 try {
-  await waitForHealthy(`${baseUrl}/api/health`, app, 60_000);
+  await dropLeftovers(server.url, prefix);
+  await recreateDatabase(server.url, templates.integration);
+  const itDb = createDb(withDatabase(server.url, templates.integration), { max: 1 });
+  try {
+    await migrateToLatest(itDb);
+  } finally {
+    await itDb.destroy();
+  }
+  // The demo, as a first `npm start` seeds it; then the app stops, so the template can be copied.
+  await recreateDatabase(server.url, templates.e2e);
+  await (await startTestApp(withDatabase(server.url, templates.e2e))).stop();
+
   const vitest = spawn(
     process.execPath,
     [
@@ -88,6 +67,7 @@ try {
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${path.join(resultsDir, 'vitest.json')}`,
+      `--sequence.seed=${seed}`,
       ...process.argv.slice(2),
     ],
     {
@@ -95,20 +75,19 @@ try {
       stdio: 'inherit',
       env: {
         ...process.env,
-        TEST_DATABASE_URL: integrationUrl,
-        E2E_DATABASE_URL: e2eUrl,
-        E2E_BASE_URL: baseUrl,
-        E2E_STAFF_PASSWORD: e2eStaffPassword,
         TEST_ADMIN_DATABASE_URL: server.url,
+        TEST_INTEGRATION_TEMPLATE: templates.integration,
+        TEST_E2E_TEMPLATE: templates.e2e,
+        E2E_STAFF_PASSWORD,
       },
     },
   );
   exitCode = await new Promise<number>((resolve) => vitest.on('exit', (code) => resolve(code ?? 1)));
+  console.log(`测试文件顺序种子：${seed}（重放同一顺序：TEST_SEED=${seed} npm test）`);
 } catch (err) {
-  console.error(appLog.join(''));
   console.error(err);
 } finally {
-  await stopChild(app);
+  await dropLeftovers(server.url, prefix).catch(() => {});
   await server.stop();
 }
 

@@ -1,26 +1,24 @@
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Files run in name order: the e2e files share one app and database, and the public-page checks
- * (exact county figures, six demo notices) must see the seed before other files publish or import.
+ * Three tiers, run together by `npm test` (tests/run.ts provides the database server, the
+ * templates and the build). A fourth, `hostile` (the long tier of tests/hostile/: sqlmap, the
+ * whole hostile corpus, big bodies), exists only when GD_HOSTILE=1, which `npm run test:hostile`
+ * sets: plain `npm test` never runs it. Every hostile test lives in tests/hostile/; the fast ones
+ * run with the tier they belong to.
+ *
+ * Files run in a shuffled order (tests/run.ts passes the seed; vitest prints it): each file has
+ * its own database, and each e2e file its own app (the setup files), so none depends on another.
  */
-class NameOrderSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
-  }
-}
+const LONG_HOSTILE = ['tests/hostile/full.test.ts', 'tests/hostile/big-bodies.test.ts', 'tests/hostile/sqlmap.test.ts'];
+const E2E_SETUP = ['tests/e2e/setup-app.ts'];
 
-/**
- * Three tiers, run together by `npm test` (tests/run.ts provides the databases and the app). A
- * fourth, `hostile` (tests/hostile/: sqlmap, the whole hostile corpus, big bodies), exists only
- * when GD_HOSTILE=1, which `npm run test:hostile` sets: plain `npm test` never runs it.
- */
 const hostile = process.env.GD_HOSTILE === '1'
   ? [{
       test: {
         name: 'hostile',
-        include: ['tests/hostile/**/*.test.ts'],
+        include: LONG_HOSTILE,
+        setupFiles: E2E_SETUP,
         fileParallelism: false,
         testTimeout: 1_800_000,
         hookTimeout: 300_000,
@@ -30,19 +28,18 @@ const hostile = process.env.GD_HOSTILE === '1'
 
 export default defineConfig({
   test: {
-    sequence: { sequencer: NameOrderSequencer },
+    sequence: { shuffle: { files: true, tests: false } },
     projects: [
       ...hostile,
       {
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/hostile/schemas.test.ts'], environment: 'node' },
       },
       {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
-          // One database shared by every file: files run one after another, tables cleared per test.
+          setupFiles: ['tests/integration/setup-database.ts'],
           fileParallelism: false,
-          globalSetup: ['tests/integration/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -50,7 +47,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts'],
+          include: ['tests/e2e/**/*.test.ts', 'tests/hostile/fast.test.ts'],
+          setupFiles: E2E_SETUP,
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

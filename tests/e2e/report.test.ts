@@ -17,7 +17,7 @@ const db = createDb(process.env.E2E_DATABASE_URL!, { max: 2 });
 afterAll(() => db.destroy());
 const { browser } = useBrowser();
 
-/** The app runs with REPORT_MIN_FILL_SECONDS=1 (tests/run.ts); wait a little longer than that. */
+/** The app runs with REPORT_MIN_FILL_SECONDS=1 (tests/support/test-app.ts); wait a little longer than that. */
 const MIN_FILL_MS = 1200;
 const ACTION_URL = `${baseUrl}/report/?_action=report`;
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } satisfies BrowserContextOptions;

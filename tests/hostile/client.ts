@@ -1,7 +1,7 @@
 /**
  * HTTP and database plumbing for the hostile-input tests: form tokens, report posts, staff
- * sign-in, row counts ("nothing half-stored"), rate-limit resets. The app under test is the one
- * tests/run.ts starts (E2E_BASE_URL) with its database at E2E_DATABASE_URL.
+ * sign-in, row counts ("nothing half-stored"), rate-limit resets. The app under test is the test
+ * file's own (tests/e2e/setup-app.ts: E2E_BASE_URL) with its database at E2E_DATABASE_URL.
  */
 import { chinaToday } from '../../src/lib/china-time.ts';
 import { sql, type Kysely } from 'kysely';
@@ -11,7 +11,7 @@ import type { Database } from '../../src/lib/server/database.ts';
 export const baseUrl = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4321';
 export const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? 'Demo-pass-2026-e2e';
 export const REPORT_URL = `${baseUrl}/report/?_action=report`;
-/** The app runs with REPORT_MIN_FILL_SECONDS=1 (tests/run.ts). */
+/** The app runs with REPORT_MIN_FILL_SECONDS=1 (tests/support/test-app.ts). */
 export const MIN_FILL_MS = 1200;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,5 +1,5 @@
 /**
- * The hostile-input corpus shared by the fast tier (tests/e2e/hostile.test.ts) and the long tier
+ * The hostile-input corpus shared by the fast tier (tests/hostile/fast.test.ts) and the long tier
  * (tests/hostile/*.test.ts). Every XSS payload, if it ever ran, would set `window.__pwned` or
  * call alert(), and every element it could inject carries `data-pwned`, so a test can tell
  * "markup got in but CSP stopped it" from "nothing got in".

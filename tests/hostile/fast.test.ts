@@ -1,6 +1,6 @@
 /**
- * Hostile input and attack surface, fast tier (runs in `npm test`; the long tier is
- * tests/hostile/, `npm run test:hostile`). A corpus of XSS, SQL metacharacters, unicode edge
+ * Hostile input and attack surface, fast tier (runs in `npm test`; the long tier, full.test.ts,
+ * big-bodies.test.ts and sqlmap.test.ts beside it, runs in `npm run test:hostile`). A corpus of XSS, SQL metacharacters, unicode edge
  * cases, over-long values, bad coordinates, hostile images, wrong content types and malformed
  * bodies goes into the report Action, /track/, the sign-in and every staff Action, and into the
  * query strings of the public and staff pages. Expected everywhere: no 5xx; a receipt or a
@@ -8,8 +8,8 @@
  * report, report_photo, photo_blob and report_event counted around every report request); and no
  * script ever running when the stored payloads are shown in the staff pages in Chromium.
  *
- * Everything this file stores (reports, notices, ledger imports, users) is deleted again at the
- * end, so the other e2e files see the demo data as before.
+ * The file works in its own copy of the demo database with its own app (tests/e2e/setup-app.ts),
+ * so what it stores no other file sees.
  */
 import fc from 'fast-check';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -22,11 +22,11 @@ import { hashReceiptCode, formatReceiptCode } from '../../src/lib/server/receipt
 import {
   answer, baseUrl, CHINESE, clearRateLimits, countRows, errorSummary, expectReceiptOr4xxInChinese, get, insertReport, multipart, plus,
   postTo, REPORT_URL, reportFields, signIn, TokenPool, visibleText, type Answer, type Upload,
-} from '../hostile/client.ts';
-import { BAD_COORDINATES, BAD_RECEIPT_CODES, FULL, justOutsideBoundary, LONG, OPEN_REDIRECT_TRICKS, outsideEvenAsGcj02, sample, SQL, UNICODE, XSS } from '../hostile/corpus.ts';
-import { hostileImages, smallJpeg } from '../hostile/images.ts';
-import { startServeOnly, type AppProcess } from './app-process.ts';
-import { launchBrowser } from './browser.ts';
+} from './client.ts';
+import { BAD_COORDINATES, BAD_RECEIPT_CODES, FULL, justOutsideBoundary, LONG, OPEN_REDIRECT_TRICKS, outsideEvenAsGcj02, sample, SQL, UNICODE, XSS } from './corpus.ts';
+import { hostileImages, smallJpeg } from './images.ts';
+import { startServeOnly, type AppProcess } from '../e2e/app-process.ts';
+import { launchBrowser } from '../e2e/browser.ts';
 
 const db = createDb(process.env.E2E_DATABASE_URL!, { max: 3 });
 const tokens = new TokenPool();
@@ -37,7 +37,7 @@ const count = (category: string, n = 1) => {
   tally[category] = (tally[category] ?? 0) + n;
 };
 
-/** Anything with an id above these was made by this file and is removed at the end. */
+/** Anything with an id above these was made by this file (the demo's rows lie below). */
 const start = { report: '0', blob: '0', notice: '0', importId: '0', user: '0' };
 
 beforeAll(async () => {
@@ -51,17 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const sizes = Object.entries(tally).map(([k, v]) => `${k}: ${v}`).join(', ');
   console.log(`hostile corpus sent — ${sizes}; total ${Object.values(tally).reduce((a, b) => a + b, 0)}`);
-  try {
-    await db.deleteFrom('case_notice').where('id', '>', start.notice).execute();
-    await db.updateTable('report').set({ duplicate_of: null }).where('duplicate_of', '>', start.report).execute();
-    await db.deleteFrom('report').where('id', '>', start.report).execute();
-    await db.deleteFrom('photo_blob').where('id', '>', start.blob).execute();
-    await db.deleteFrom('ledger_import').where('id', '>', start.importId).execute();
-    await db.deleteFrom('staff_user').where('id', '>', start.user).execute();
-    await clearRateLimits(db);
-  } finally {
-    await db.destroy();
-  }
+  await db.destroy();
 });
 
 // ---------------------------------------------------------------------------------------------

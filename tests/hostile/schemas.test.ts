@@ -1,5 +1,5 @@
 /**
- * The schema fixes behind tests/e2e/hostile.test.ts, at unit level: values that used to reach
+ * The schema fixes behind tests/hostile/fast.test.ts, at unit level: values that used to reach
  * PostgreSQL and fail there (a 500) are refused, or ignored, by the schemas themselves.
  */
 import { describe, expect, it } from 'vitest';

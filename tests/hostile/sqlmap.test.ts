@@ -1,6 +1,6 @@
 /**
  * sqlmap (tests/hostile/sqlmap.sh) finds nothing injectable in any form or query endpoint. It
- * starts its own app and database, so it does not touch the app that tests/run.ts started.
+ * starts its own app and database (sqlmap needs a fixed port and its own rate limits).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
