@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import {
-  LEDGER_COLUMNS,
-  LedgerFileError,
-  formatRowError,
-  ledgerTemplateCsv,
-  parseLedgerDate,
-  planLedgerImport,
-  readLedgerFile,
-  validateLedgerRecords,
-  type ExistingItem,
-  type ImportContext,
-  type LedgerImportRow,
-  type LedgerRecord,
-} from '../../src/lib/ledger-import.ts';
+import { LEDGER_COLUMNS, LedgerFileError, formatRowError, type ExistingItem, type ImportContext, type LedgerImportRow, type LedgerRecord } from '../../src/domain/ledger/import-columns.ts';
+import { parseLedgerDate, validateLedgerRecords } from '../../src/domain/ledger/import-check.ts';
+import { readLedgerFile } from '../../src/domain/ledger/import-file.ts';
+import { planLedgerImport } from '../../src/domain/ledger/import-plan.ts';
+import { ledgerTemplateCsv } from '../../src/domain/ledger/import-template.ts';
 
 const CTX: ImportContext = {
   batches: [

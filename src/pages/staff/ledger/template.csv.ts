@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { ledgerTemplateCsv } from '../../../lib/ledger-import.ts';
+import { ledgerTemplateCsv } from '../../../domain/ledger/import-template.ts';
 import { guardStaffEndpoint } from '../../../lib/server/page-guard.ts';
 
 /** The import template, for whoever imports the ledger (the middleware has refused anonymous visitors). */
