@@ -8,7 +8,6 @@ import {
   nextState,
   PUBLIC_TIMELINE,
   PUBLIC_TIMELINE_STEPS,
-  REFUSAL_REASONS,
   REPORT_STATES,
   type ReportState,
   STATE_LABELS,
@@ -18,6 +17,7 @@ import {
   WORKFLOW_ACTIONS,
   type WorkflowAction,
 } from '../../src/lib/workflow.ts';
+import { REFUSAL_REASONS } from '../../src/lib/refusal-reasons.ts';
 import { STAFF_ROLES } from '../../src/lib/permissions.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ import { deadlineFor } from './deadlines.ts';
 import { formatDate } from '../format.ts';
 import { labelOf, MEASURES } from '../taxonomy.ts';
 import {
-  applyAction, checkActionInput, isReportState, REFUSAL_REASONS, TRANSITIONS, TransitionError,
+  applyAction, checkActionInput, isReportState, TRANSITIONS, TransitionError,
   type ActionInput, type ReportState, type WorkflowAction,
 } from '../workflow.ts';
+import { REFUSAL_REASONS } from '../refusal-reasons.ts';
 import { isBigintId } from '../schemas/ids.ts';
 import { InputError, NotFoundError } from './errors.ts';
 
