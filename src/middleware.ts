@@ -4,7 +4,7 @@ import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
 import { getDb } from './lib/server/db.ts';
-import { isDatabaseUnavailable } from './lib/server/errors.ts';
+import { isDatabaseUnavailable } from './shared/errors.ts';
 import { PublicCache } from './lib/server/public-cache.ts';
 import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
 import { pagePolicy, withFrameAncestors } from './lib/server/security-headers.ts';

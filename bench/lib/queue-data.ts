@@ -11,7 +11,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import { REPORTABLE_CLASSES } from '../../src/lib/taxonomy.ts';
+import { REPORTABLE_CLASSES } from '../../src/shared/taxonomy.ts';
 import type { Database } from '../../src/lib/server/database.ts';
 
 /** Lower bounds of the buckets for width_bucket: 0 and every cumulative weight but the last. */

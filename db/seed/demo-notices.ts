@@ -3,7 +3,7 @@
  * so every page that shows them says 演示数据. Parties are already masked as the public sees them.
  */
 import type { EnforcementStep } from '../../src/lib/server/database.ts';
-import type { Outcome, ProblemClass } from '../../src/lib/taxonomy.ts';
+import type { Outcome, ProblemClass } from '../../src/shared/taxonomy.ts';
 
 export interface DemoNotice {
   title: string;

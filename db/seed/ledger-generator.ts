@@ -3,7 +3,7 @@
  * figures. Deterministic (seeded), so every fresh install shows the same demo.
  */
 import { parseMu, formatMu } from '../../src/lib/mu.ts';
-import type { ProblemClass, Measure } from '../../src/lib/taxonomy.ts';
+import type { ProblemClass, Measure } from '../../src/shared/taxonomy.ts';
 import type { BatchFigures, TownshipFigures } from './jishan-figures.ts';
 
 export interface GeneratedItem {

@@ -1,10 +1,10 @@
 /** What every staff Action starts with: who is signed in, and may their role do this. */
 import { ActionError, type ActionAPIContext } from 'astro:actions';
-import { GENERIC_SYSTEM_ERROR } from '../lib/form-errors.ts';
+import { GENERIC_SYSTEM_ERROR } from '../shared/form-errors.ts';
 import type { StaffUser } from '../lib/server/auth.ts';
-import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../lib/server/errors.ts';
+import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../shared/errors.ts';
 import { TransitionError } from '../lib/workflow.ts';
-import { can, refusalFor, type Permission } from '../lib/permissions.ts';
+import { can, refusalFor, type Permission } from '../shared/permissions.ts';
 
 /** The signed-in user, once the permission table lets them do `permission` at all (the row's reach is the service's to check). */
 export function requireStaff(context: ActionAPIContext, permission: Permission): StaffUser {

@@ -6,7 +6,7 @@ import { getDb } from '../lib/server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
 import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
-import { BIGINT_ID } from '../lib/schemas/ids.ts';
+import { BIGINT_ID } from '../shared/ids.ts';
 
 const idSchema = z.object({ id: z.string().regex(BIGINT_ID) });
 

@@ -1,7 +1,7 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { reportSchema } from '../lib/schemas/report.ts';
 import { getDb } from '../lib/server/db.ts';
-import { isDatabaseUnavailable } from '../lib/server/errors.ts';
+import { isDatabaseUnavailable } from '../shared/errors.ts';
 import { getSecrets } from '../lib/server/secrets.ts';
 import { checkReportForm, rateLimitMessage } from '../lib/server/report-gate.ts';
 import { acceptReport } from '../lib/server/intake.ts';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createDb } from '../lib/server/db.ts';
 import { createStaffUser } from '../lib/server/staff-users.ts';
-import { InputError } from '../lib/server/errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { provideDatabase } from './database.ts';
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 /**
- * Committed additions to the official holiday calendar, read only by src/lib/working-days.ts.
+ * Committed additions to the official holiday calendar, read only by src/shared/working-days.ts.
  *
  * The calendar normally comes from the `chinese-days` npm package. Each year the State Council
  * (国务院办公厅) publishes 《关于 YYYY 年部分节假日安排的通知》, usually in November; until a new

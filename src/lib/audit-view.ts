@@ -6,9 +6,9 @@
  */
 import { findTownship } from '../config/jurisdiction.ts';
 import { maskContacts } from './contact-masking.ts';
-import { formatDate, formatDateTime } from './format.ts';
-import { STAFF_ROLE_LABELS, type StaffRole } from './permissions.ts';
-import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from './taxonomy.ts';
+import { formatDate, formatDateTime } from '../shared/format.ts';
+import { STAFF_ROLE_LABELS, type StaffRole } from '../shared/permissions.ts';
+import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from '../shared/taxonomy.ts';
 import { STATE_LABELS, TRANSITIONS, isReportState, type WorkflowAction } from './workflow.ts';
 
 export type AuditGroup = '账号与登录' | '举报办理' | '举报人身份' | '案例通报' | '台账' | '月报' | '身份保管员';

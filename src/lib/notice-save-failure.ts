@@ -4,7 +4,7 @@
  * after-photos to choose again among its lines.
  */
 import type { FormError } from '../components/ErrorSummary.astro';
-import { fieldMessagesOf, formErrorsOf, type FailedSubmission } from './form-errors.ts';
+import { fieldMessagesOf, formErrorsOf, type FailedSubmission } from '../shared/form-errors.ts';
 import { NOTICE_FIELD_HREFS, noticeValuesFromPost, photosToChooseAgain, type NoticeFormValues } from './notice-form-view.ts';
 
 export interface NoticeSaveFailure {

@@ -13,7 +13,7 @@
  * At both sizes the page itself must not scroll sideways (`scrollWidth <= clientWidth` of the
  * root); a wide table may scroll inside its own focusable `.table-scroll` region.
  */
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

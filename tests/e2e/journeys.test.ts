@@ -9,7 +9,7 @@
  * People click links and buttons by what they say (roles and names), as they see them; the
  * steps share state in order, like the story.
  */
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

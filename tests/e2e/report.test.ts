@@ -1,4 +1,4 @@
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { sql } from 'kysely';

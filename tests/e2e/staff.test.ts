@@ -3,15 +3,15 @@
  * taken from filing to the public reply, identity kept from the township and revealed only by the
  * custodian with a reason, who may open which page, and axe on every staff page.
  */
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/cli/build.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
-import { canOpen, STAFF_ROUTES, staffHome, type StaffRole, type StaffRoute } from '../../src/lib/permissions.ts';
-import { calendarStatus } from '../../src/lib/calendar-status.ts';
+import { canOpen, STAFF_ROUTES, staffHome, type StaffRole, type StaffRoute } from '../../src/shared/permissions.ts';
+import { calendarStatus } from '../../src/shared/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/lib/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';

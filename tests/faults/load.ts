@@ -4,7 +4,7 @@
  * come (timeout, connection cut, 503) is sent again with exactly the same fields, form_token
  * included, so the same idempotency key, until it is acknowledged or the phase's grace runs out.
  */
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { formTokenFrom, idempotencyKeyOf, percentile, setCookieValue, sleep } from './harness.ts';
 
 const CLASSES = ['house', 'lake', 'greenhouse', 'villa', 'golf', 'greening', 'soil', 'paving', 'other'];

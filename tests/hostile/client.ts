@@ -3,7 +3,7 @@
  * sign-in, row counts ("nothing half-stored"), rate-limit resets. The app under test is the test
  * file's own (tests/e2e/setup-app.ts: E2E_BASE_URL) with its database at E2E_DATABASE_URL.
  */
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { Database } from '../../src/lib/server/database.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { noticeDraftSchema, noticeActSchema } from '../../src/lib/schemas/notice.ts';
 import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
-import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/lib/schemas/text-safety.ts';
+import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/shared/text-safety.ts';
 import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
 import { createHash } from 'node:crypto';
 import { cspForPage, headerListWithBase, withFrameAncestors } from '../../src/lib/server/security-headers.ts';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { reportSchema, type ValidReport } from '../../src/lib/schemas/report.ts';
 import { acceptReport, type IntakeContext } from '../../src/lib/server/intake.ts';
 import { RATE_RULES } from '../../src/lib/server/rate-limit.ts';

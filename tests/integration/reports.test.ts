@@ -1,4 +1,4 @@
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@ import {
   createSession, generateSessionToken, invalidateSession, invalidateUserSessions, sessionIdFromToken, validateSessionToken,
 } from '../../src/lib/server/auth.ts';
 import { RATE_RULES } from '../../src/lib/server/rate-limit.ts';
-import { InputError } from '../../src/lib/server/errors.ts';
+import { InputError } from '../../src/shared/errors.ts';
 import { accountSlowdownMs, changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertUser } from './staff-fixtures.ts';

@@ -8,7 +8,7 @@ import type { Database } from '../../src/lib/server/database.ts';
 import { hashPassword, type StaffUser } from '../../src/lib/server/auth.ts';
 import { encryptField } from '../../src/lib/server/field-crypto.ts';
 import type { ReportState } from '../../src/lib/workflow.ts';
-import type { StaffRole } from '../../src/lib/permissions.ts';
+import type { StaffRole } from '../../src/shared/permissions.ts';
 
 export const PASSWORD = 'Correct-horse-42';
 /** Hashed once: argon2id is deliberately slow, and the matrix needs many users. */

@@ -1,4 +1,4 @@
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { countByStatus, decodeCursor, encodeCursor, listQueue, type Cursor } from '../../src/lib/server/queue.ts';

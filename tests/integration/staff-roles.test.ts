@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createSession, generateSessionToken, type StaffUser } from '../../src/lib/server/auth.ts';
 import { countByStatus, listQueue, queuePoints } from '../../src/lib/server/queue.ts';
 import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
-import { ForbiddenError, InputError } from '../../src/lib/server/errors.ts';
+import { ForbiddenError, InputError } from '../../src/shared/errors.ts';
 import { addStaffPhotos, readPublicPhotoForStaff } from '../../src/lib/server/staff-photos.ts';
 import { addInternalNote, correctReport, linkLedgerItem, loadStaffReport, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
 import { changePassword, createStaffUser, endUserSessions, updateStaffUser } from '../../src/lib/server/staff-users.ts';

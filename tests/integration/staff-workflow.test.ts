@@ -5,11 +5,11 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deadlineFor } from '../../src/lib/server/deadlines.ts';
-import { isProvisionalDeadline } from '../../src/lib/calendar-status.ts';
+import { isProvisionalDeadline } from '../../src/shared/calendar-status.ts';
 import { findNearbyReports } from '../../src/lib/server/queue.ts';
 import { findReportForTracking } from '../../src/lib/server/reports.ts';
 import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
-import { InputError } from '../../src/lib/server/errors.ts';
+import { InputError } from '../../src/shared/errors.ts';
 import { addStaffPhotos, insertStaffPhotos, performActWithPhotos, prepareStaffPhotos } from '../../src/lib/server/staff-photos.ts';
 import type { PhotoStore } from '../../src/lib/server/photo-store.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';

@@ -1,8 +1,8 @@
-import { chinaToday } from '../../src/lib/china-time.ts';
+import { chinaToday } from '../../src/shared/china-time.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { calendarStatus, isProvisionalDeadline } from '../../src/lib/calendar-status.ts';
+import { calendarStatus, isProvisionalDeadline } from '../../src/shared/calendar-status.ts';
 import { deadlineFor } from '../../src/lib/server/deadlines.ts';
-import { calendarCoverage } from '../../src/lib/working-days.ts';
+import { calendarCoverage } from '../../src/shared/working-days.ts';
 
 afterEach(() => vi.useRealTimers());
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chinaDateOf, chinaDayAfter, chinaDayStart, chinaToday } from '../../src/lib/china-time.ts';
+import { chinaDateOf, chinaDayAfter, chinaDayStart, chinaToday } from '../../src/shared/china-time.ts';
 
 describe('China time', () => {
   it('dates an instant in China, whatever the server’s zone', () => {

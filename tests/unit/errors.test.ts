@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, InputError, NotFoundError, SUBJECTS } from '../../src/lib/server/errors.ts';
+import { ForbiddenError, InputError, NotFoundError, SUBJECTS } from '../../src/shared/errors.ts';
 
 describe('the errors a service throws', () => {
   it('names what was not found in Chinese, whatever it is', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { safeBackPath } from '../../src/lib/display.ts';
-import { safeLocalPath } from '../../src/lib/safe-path.ts';
+import { safeBackPath } from '../../src/shared/display.ts';
+import { safeLocalPath } from '../../src/shared/safe-path.ts';
 import { safeStaffPath } from '../../src/lib/schemas/staff.ts';
 import { OPEN_REDIRECT_TRICKS } from '../hostile/corpus.ts';
 

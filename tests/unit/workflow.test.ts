@@ -18,7 +18,7 @@ import {
   type WorkflowAction,
 } from '../../src/lib/workflow.ts';
 import { REFUSAL_REASONS } from '../../src/lib/refusal-reasons.ts';
-import { STAFF_ROLES } from '../../src/lib/permissions.ts';
+import { STAFF_ROLES } from '../../src/shared/permissions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The expected workflow, written out by hand from the specification and NOT derived from

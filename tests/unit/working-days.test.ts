@@ -6,7 +6,7 @@ import {
   createWorkingDayCalendar,
   isWorkingDay,
   workingDaysBetween,
-} from '../../src/lib/working-days.ts';
+} from '../../src/shared/working-days.ts';
 
 /** Every date from `from` to `to` inclusive, 'YYYY-MM-DD'. */
 function datesFrom(from: string, to: string): string[] {

@@ -4,7 +4,7 @@
  * China. Errors and warnings name the row and column in Chinese.
  */
 import { formatMu, MAX_AREA_MU, parseMu } from '../../lib/mu.ts';
-import { MEASURES, PROBLEM_CLASSES } from '../../lib/taxonomy.ts';
+import { MEASURES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 import {
   headerOf, matchKey, trimCell,
   type ImportContext, type LedgerField, type LedgerImportRow, type LedgerRecord, type RowError,

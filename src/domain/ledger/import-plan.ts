@@ -2,9 +2,9 @@
  * Comparing checked rows with the items already in the ledger, so that staff see what an import
  * would add and change before they confirm it, and counting what it did.
  */
-import { formatDate } from '../../lib/format.ts';
+import { formatDate } from '../../shared/format.ts';
 import { formatMu, parseMu } from '../../lib/mu.ts';
-import { MEASURES, PROBLEM_CLASSES, labelOf } from '../../lib/taxonomy.ts';
+import { MEASURES, PROBLEM_CLASSES, labelOf } from '../../shared/taxonomy.ts';
 import { headerOf, type ExistingItem, type ImportContext, type ImportPlan, type LedgerField, type LedgerImportRow, type RowError } from './import-columns.ts';
 function sameArea(a: string, b: string): boolean {
   // Exact: '12.5' and '12.50' are the same area; a float comparison could call 0.3 ≠ 0.1 + 0.2.

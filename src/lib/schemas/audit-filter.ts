@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
-import { cleanQueryText, isRealIsoDate } from './text-safety.ts';
-import { BIGINT_ID } from './ids.ts';
+import { cleanQueryText, isRealIsoDate } from '../../shared/text-safety.ts';
+import { BIGINT_ID } from '../../shared/ids.ts';
 
 /** The audit page's filters, as the query reads them (every one optional). */
 export interface AuditFilter {

@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import { PROBLEM_CLASSES } from '../taxonomy.ts';
+import { PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 
 const townshipCodes = jurisdiction.townships.map((t) => t.code) as [string, ...string[]];
 const classCodes = PROBLEM_CLASSES.map((c) => c.code) as [string, ...string[]];

@@ -1,7 +1,7 @@
 /** Inputs of the ledger (问题台账) Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
-import { optionalIsoDate, plainText } from './text-safety.ts';
-import { bigintIdField } from './ids.ts';
+import { optionalIsoDate, plainText } from '../../shared/text-safety.ts';
+import { bigintIdField } from '../../shared/ids.ts';
 
 const itemId = bigintIdField('缺少图斑编号', '图斑编号无效，请从台账列表重新打开');
 const importId = bigintIdField('缺少导入批次', '导入批次无效，请重新上传文件');

@@ -1,10 +1,10 @@
 /** The case-notice drafting form (宣传材料组). Masking happens on save, server-side. */
-import { chinaToday } from '../china-time.ts';
+import { chinaToday } from '../../shared/china-time.ts';
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import { EARLIEST_PROBLEM_DATE, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../taxonomy.ts';
-import { hasControlChars, isRealIsoDate } from './text-safety.ts';
-import { BIGINT_ID } from './ids.ts';
+import { EARLIEST_PROBLEM_DATE, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../../shared/taxonomy.ts';
+import { hasControlChars, isRealIsoDate } from '../../shared/text-safety.ts';
+import { BIGINT_ID } from '../../shared/ids.ts';
 import { areaProblem, MAX_AREA_MU } from '../mu.ts';
 
 const UNREADABLE = '里有无法识别的字符（如控制字符），请删除后重新输入';

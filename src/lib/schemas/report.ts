@@ -4,14 +4,14 @@
  * (size, format), so those errors reach the same error summary as every other field; they are
  * decoded only once the submission is let in (server/intake.ts).
  */
-import { chinaToday } from '../china-time.ts';
+import { chinaToday } from '../../shared/china-time.ts';
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { LngLat } from '../../config/types.ts';
 import { detectGcj02Offset, gcj02ToWgs84, pointInPolygon } from '../geo.ts';
-import { REPORTABLE_CLASSES } from '../taxonomy.ts';
+import { REPORTABLE_CLASSES } from '../../shared/taxonomy.ts';
 import { PHOTO_LIMITS, PHOTO_SIGNATURE_BYTES, photoFileProblem } from '../photo-rules.ts';
-import { hasControlChars, isRealIsoDate } from './text-safety.ts';
+import { hasControlChars, isRealIsoDate } from '../../shared/text-safety.ts';
 
 
 function text(label: string, min: number, max: number) {

@@ -1,9 +1,9 @@
 /** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
 import { WORKFLOW_ACTIONS, type ActionInput } from '../workflow.ts';
-import { hasControlChars, plainText as text } from './text-safety.ts';
-import { isBigintId, bigintIdField } from './ids.ts';
-import { safeLocalPath } from '../safe-path.ts';
+import { hasControlChars, plainText as text } from '../../shared/text-safety.ts';
+import { isBigintId, bigintIdField } from '../../shared/ids.ts';
+import { safeLocalPath } from '../../shared/safe-path.ts';
 
 const id = bigintIdField('缺少举报编号', '举报编号无效');
 

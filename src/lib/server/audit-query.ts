@@ -1,9 +1,9 @@
 /** Reading the audit log (admins only), newest first, keyset-paged on id. */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { isBigintId } from '../../shared/ids.ts';
 import type { AuditFilter } from '../schemas/audit-filter.ts';
-import { chinaDayAfter, chinaDayStart } from '../china-time.ts';
+import { chinaDayAfter, chinaDayStart } from '../../shared/china-time.ts';
 
 
 export async function listAudit(db: Kysely<Database>, f: AuditFilter, limit = 50) {

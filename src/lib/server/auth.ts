@@ -10,7 +10,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import type { AstroCookies } from 'astro';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import type { StaffRole } from '../permissions.ts';
+import type { StaffRole } from '../../shared/permissions.ts';
 
 export const SESSION_COOKIE = 'gd_session';
 const SESSION_HOURS = 12;

@@ -3,15 +3,15 @@
  * a second person (another ledger keeper or a moderator) publishes it; once published the
  * database refuses any change to it (trigger bulletin_frozen).
  */
-import { chinaToday } from '../china-time.ts';
+import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { buildProgressReport } from './progress-report.ts';
-import { NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from '../../shared/errors.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { isBigintId } from '../../shared/ids.ts';
 import { requirePermission } from './staff-access.ts';
 
 export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport>>): BulletinSnapshot {

@@ -19,7 +19,7 @@ import { findUserByLogin, hashPassword, invalidateUserSessions, type StaffUser }
 import { recordAudit } from './audit.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
-import { InputError } from './errors.ts';
+import { InputError } from '../../shared/errors.ts';
 import { accountNameProblems } from './staff-users.ts';
 import { requirePermission } from './staff-access.ts';
 

@@ -6,7 +6,7 @@
  */
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { StageDeadlines } from '../../config/types.ts';
-import { addWorkingDays, CalendarNotKnownError } from '../working-days.ts';
+import { addWorkingDays, CalendarNotKnownError } from '../../shared/working-days.ts';
 
 function addWeekdays(start: string, days: number): string {
   const d = new Date(`${start}T00:00:00Z`);

@@ -4,24 +4,24 @@
  * rectification as separate, dated, audited acts by different people.
  */
 import { createHash } from 'node:crypto';
-import { chinaToday } from '../china-time.ts';
+import { chinaToday } from '../../shared/china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
-import { ForbiddenError, NotFoundError, InputError } from './errors.ts';
+import { ForbiddenError, NotFoundError, InputError } from '../../shared/errors.ts';
 import { LedgerFileError, MAX_FILE_BYTES, type ExistingItem, type ImportPlan, type RowError } from '../../domain/ledger/import-columns.ts';
 import { validateLedgerRecords } from '../../domain/ledger/import-check.ts';
 import { readLedgerFile } from '../../domain/ledger/import-file.ts';
 import { countImport, planLedgerImport, type ImportCounts } from '../../domain/ledger/import-plan.ts';
 import { parseGeometryFile, pointInGeometry, distanceToGeometryMetres, type GeometryFileResult } from '../geojson.ts';
 import { areaProblem, parseMu } from '../mu.ts';
-import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../taxonomy.ts';
-import { isRealIsoDate } from '../schemas/text-safety.ts';
+import { EARLIEST_PROBLEM_DATE, MEASURES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
+import { isRealIsoDate } from '../../shared/text-safety.ts';
 import type { LngLat } from '../../config/types.ts';
-import { isBigintId } from '../schemas/ids.ts';
-import { can } from '../permissions.ts';
+import { isBigintId } from '../../shared/ids.ts';
+import { can } from '../../shared/permissions.ts';
 import { reachFilter, requirePermission } from './staff-access.ts';
 
 

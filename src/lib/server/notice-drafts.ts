@@ -8,17 +8,17 @@ import type { Database, EnforcementStep } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './staff-access.ts';
-import { can } from '../permissions.ts';
+import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { processPhotoFiles } from './photos.ts';
-import { NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from '../../shared/errors.ts';
 import { maskParty, type PartyKind } from '../mask-party.ts';
 import { maskTextReport, uniqueHits, type MaskHit } from '../masking.ts';
 import { maskContacts } from '../contact-masking.ts';
 import type { NoticeDraftInput } from '../schemas/notice.ts';
-import type { WithdrawReason } from '../taxonomy.ts';
+import type { WithdrawReason } from '../../shared/taxonomy.ts';
 import { createHash } from 'node:crypto';
-import { isBigintId } from '../schemas/ids.ts';
+import { isBigintId } from '../../shared/ids.ts';
 
 export interface NoticeText {
   title: string;

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { postgresPhotoStore, type StoredObject } from './photo-store.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { isBigintId } from '../../shared/ids.ts';
 
 export async function readNoticePhoto(db: Kysely<Database>, photoId: string, includeDrafts: boolean): Promise<StoredObject | null> {
   if (!isBigintId(photoId)) return null;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CaseNoticeRow, Database, EnforcementStep } from './database.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { isBigintId } from '../../shared/ids.ts';
 import { maskContacts } from '../contact-masking.ts';
 
 /** What the public may read of a notice. The unmasked party never exists on this side. */

@@ -2,11 +2,11 @@
  * Open data: the same figures the public pages show, as CSV and JSON. Nothing personal: no
  * reporters, no report locations, parties only as masked in published notices.
  */
-import { chinaDateOf } from '../china-time.ts';
+import { chinaDateOf } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { findTownship } from '../../config/jurisdiction.ts';
-import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../taxonomy.ts';
+import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 import { formatRate } from '../progress.ts';
 import { formatMu } from '../mu.ts';
 import { csvCell } from '../progress-export.ts';

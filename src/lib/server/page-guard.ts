@@ -5,7 +5,7 @@
  */
 import type { AstroGlobal } from 'astro';
 import type { StaffUser } from './auth.ts';
-import { can, type Permission } from '../permissions.ts';
+import { can, type Permission } from '../../shared/permissions.ts';
 
 export async function guardStaffPage(Astro: AstroGlobal, permission: Permission): Promise<StaffUser | Response> {
   Astro.response.headers.set('Cache-Control', 'no-store');

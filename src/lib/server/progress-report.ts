@@ -3,7 +3,7 @@
  * totals, targets and the farmland ranking. One shape feeds the page, the home summary and the
  * CSV/JSON downloads, so they can never disagree.
  */
-import { chinaToday } from '../china-time.ts';
+import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from './database.ts';

@@ -2,13 +2,13 @@
  * The staff queue: oldest first, filtered, with keyset pagination on (submitted_at, id) so that
  * page 1000 costs what page 1 costs, and per-status counts for the same filter.
  */
-import { chinaDayAfter, chinaDayStart, chinaToday } from '../china-time.ts';
+import { chinaDayAfter, chinaDayStart, chinaToday } from '../../shared/china-time.ts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { reachFilter } from './staff-access.ts';
-import { can } from '../permissions.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { can } from '../../shared/permissions.ts';
+import { isBigintId } from '../../shared/ids.ts';
 import type { QueueFilter } from '../schemas/queue-filter.ts';
 
 

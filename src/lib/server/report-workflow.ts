@@ -3,7 +3,7 @@
  * (src/lib/workflow.ts), records what the citizen will read on /track/, and audits it — all in
  * one transaction, with the report row locked so two staff cannot act on it at once.
  */
-import { chinaToday } from '../china-time.ts';
+import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database, ReportTable } from './database.ts';
@@ -11,15 +11,15 @@ import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './staff-access.ts';
 import { deadlineFor } from './deadlines.ts';
-import { formatDate } from '../format.ts';
-import { labelOf, MEASURES } from '../taxonomy.ts';
+import { formatDate } from '../../shared/format.ts';
+import { labelOf, MEASURES } from '../../shared/taxonomy.ts';
 import {
   applyAction, checkActionInput, isReportState, TRANSITIONS, TransitionError,
   type ActionInput, type ReportState, type WorkflowAction,
 } from '../workflow.ts';
 import { REFUSAL_REASONS } from '../refusal-reasons.ts';
-import { isBigintId } from '../schemas/ids.ts';
-import { InputError, NotFoundError } from './errors.ts';
+import { isBigintId } from '../../shared/ids.ts';
+import { InputError, NotFoundError } from '../../shared/errors.ts';
 
 type Patch = Updateable<ReportTable>;
 

@@ -4,7 +4,7 @@
  * says so (a notice's publication, the ledger's last change, a document's publication), else the
  * date the site was built.
  */
-import { chinaDateOf } from '../china-time.ts';
+import { chinaDateOf } from '../../shared/china-time.ts';
 import { getCollection } from 'astro:content';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';

@@ -4,12 +4,12 @@ import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './staff-access.ts';
-import { can } from '../permissions.ts';
+import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { processPhotoFiles, type ProcessedPhoto } from './photos.ts';
 import { PHOTO_LIMITS } from '../photo-rules.ts';
-import { NotFoundError, InputError } from './errors.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { NotFoundError, InputError } from '../../shared/errors.ts';
+import { isBigintId } from '../../shared/ids.ts';
 import { performWorkflowAction, type ActResult } from './report-workflow.ts';
 import type { ActionInput, WorkflowAction } from '../workflow.ts';
 

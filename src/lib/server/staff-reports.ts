@@ -8,12 +8,12 @@ import type { Database } from './database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from './audit.ts';
 import { requirePermission } from './staff-access.ts';
-import { can, type Permission } from '../permissions.ts';
+import { can, type Permission } from '../../shared/permissions.ts';
 import { decryptField } from './field-crypto.ts';
-import { NotFoundError, InputError } from './errors.ts';
+import { NotFoundError, InputError } from '../../shared/errors.ts';
 import { isReportState, type ReportState } from '../workflow.ts';
-import { REPORTABLE_CLASSES } from '../taxonomy.ts';
-import { isBigintId } from '../schemas/ids.ts';
+import { REPORTABLE_CLASSES } from '../../shared/taxonomy.ts';
+import { isBigintId } from '../../shared/ids.ts';
 
 export interface StaffReportView {
   id: string;

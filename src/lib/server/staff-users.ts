@@ -12,9 +12,9 @@ import {
 import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-strength.ts';
 import { recordAudit } from './audit.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
-import { isStaffRole, type StaffRole } from '../permissions.ts';
+import { isStaffRole, type StaffRole } from '../../shared/permissions.ts';
 import { requirePermission } from './staff-access.ts';
-import { InputError } from './errors.ts';
+import { InputError } from '../../shared/errors.ts';
 
 export type SignInResult =
   | { ok: true; token: string; session: Session; user: StaffUser }

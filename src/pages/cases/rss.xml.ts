@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
 import { jurisdiction, findTownship } from '../../config/jurisdiction.ts';
-import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../lib/taxonomy.ts';
+import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 import { getNoticePage } from '../../lib/server/public-notices.ts';
 import { setPublicCaching } from '../../lib/server/public-page.ts';
 import { siteOrigin } from '../../lib/server/site-origin.ts';

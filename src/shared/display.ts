@@ -21,7 +21,7 @@ export function parseDisplayMode(value: string | null): DisplayMode | null {
 }
 
 /**
- * Where to go back to after switching: a path on this site only (src/lib/safe-path.ts), never
+ * Where to go back to after switching: a path on this site only (src/shared/safe-path.ts), never
  * the switch itself. Anything else goes to the home page.
  */
 export function safeBackPath(raw: string | null | undefined): string {
