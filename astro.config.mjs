@@ -22,7 +22,7 @@ export default defineConfig({
   },
   server: { port: 4321 },
   security: {
-    // The same check runs as middleware (src/lib/server/origin-check.ts), so a refused citizen
+    // The same check runs as middleware (src/server/origin-check.ts), so a refused citizen
     // reads Chinese and `astro dev` refuses exactly what `npm start` does.
     checkOrigin: false,
     actionBodySizeLimit: REPORT_BODY_LIMIT,

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { recreateDatabase, startEmbeddedPostgres, type RunningDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
-import { createDb } from '../src/lib/server/db.ts';
+import { createDb } from '../src/server/db.ts';
 import { createStaffUser } from '../src/lib/server/staff-users.ts';
 import { parseQueueFilter } from '../src/lib/schemas/queue-filter.ts';
 import { forgedRequestCpu, runIntake, makePhoto, type ForgedFigures, type IntakeFigures } from './lib/intake.ts';

@@ -3,7 +3,7 @@ declare namespace App {
     /** Set by the middleware for each request. */
     requestId: string;
     /** The database, for the service functions a page calls (pages never import it). */
-    readonly db: import('kysely').Kysely<import('./lib/server/database.ts').Database>;
+    readonly db: import('kysely').Kysely<import('./server/database.ts').Database>;
     /** What the citizen typed, when the report form comes back with errors. */
     reportValues?: import('./lib/schemas/report.ts').ReportFormValues;
     /** The signed-in staff member, on staff pages and POSTs; null otherwise. */
@@ -13,7 +13,7 @@ declare namespace App {
      * The public cache (public-cache.ts): handed in by the HTTP server (src/cli/serve.ts), one for
      * the process; under `astro dev` an empty one that caches nothing.
      */
-    publicCache: import('./lib/server/public-cache.ts').PublicCache;
+    publicCache: import('./server/public-cache.ts').PublicCache;
     /** Seconds until a rate-limited client may try again: the Retry-After of a 429. */
     retryAfter?: number;
   }

@@ -3,18 +3,18 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
-import { getDb } from './lib/server/db.ts';
+import { getDb } from './server/db.ts';
 import { isDatabaseUnavailable } from './shared/errors.ts';
-import { PublicCache } from './lib/server/public-cache.ts';
-import { actionJsonBodies, actionRpcMessages } from './lib/server/action-rpc-messages.ts';
-import { pagePolicy, withFrameAncestors } from './lib/server/security-headers.ts';
+import { PublicCache } from './server/public-cache.ts';
+import { actionJsonBodies, actionRpcMessages } from './server/action-rpc-messages.ts';
+import { pagePolicy, withFrameAncestors } from './server/security-headers.ts';
 import { SECURITY_HEADERS } from './config/http-headers.ts';
-import { originCheck } from './lib/server/origin-check.ts';
-import { compression } from './lib/server/compression.ts';
+import { originCheck } from './server/origin-check.ts';
+import { compression } from './server/compression.ts';
 import { REPORT_BODY_LIMIT } from './config/limits.ts';
 import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
-import { getSecrets } from './lib/server/secrets.ts';
-import { requestClientKey } from './lib/server/client-address.ts';
+import { getSecrets } from './server/secrets.ts';
+import { requestClientKey } from './server/client-address.ts';
 
 
 /** Without the HTTP server (`astro dev`) nothing is cached, so every edit shows at once. */

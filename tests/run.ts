@@ -18,7 +18,7 @@ import { recreateDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { projectRoot, snapshotBuild } from '../src/cli/build.ts';
 import { provideDatabase } from '../src/cli/database.ts';
-import { createDb } from '../src/lib/server/db.ts';
+import { createDb } from '../src/server/db.ts';
 import { startTestApp, E2E_STAFF_PASSWORD } from './support/test-app.ts';
 import { dropLeftovers, templateNames, withDatabase } from './support/test-databases.ts';
 

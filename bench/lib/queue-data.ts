@@ -12,7 +12,7 @@
 import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { REPORTABLE_CLASSES } from '../../src/shared/taxonomy.ts';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 
 /** Lower bounds of the buckets for width_bucket: 0 and every cumulative weight but the last. */
 const lowerBounds = (cum: number[]) => [0, ...cum.slice(0, -1)];

@@ -1,7 +1,7 @@
 /** One published demo bulletin, so /progress/bulletins/ shows the format on a fresh install. */
 import { chinaToday } from '../../src/shared/china-time.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 import { buildProgressReport } from '../../src/lib/server/progress-report.ts';
 import { snapshotOf } from '../../src/lib/server/bulletins.ts';
 

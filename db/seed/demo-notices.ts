@@ -2,7 +2,7 @@
  * Six demo typical-case notices (典型案例通报). Invented for the demo county and marked is_demo,
  * so every page that shows them says 演示数据. Parties are already masked as the public sees them.
  */
-import type { EnforcementStep } from '../../src/lib/server/database.ts';
+import type { EnforcementStep } from '../../src/server/database.ts';
 import type { Outcome, ProblemClass } from '../../src/shared/taxonomy.ts';
 
 export interface DemoNotice {

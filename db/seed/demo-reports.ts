@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 import { deriveReceiptCode, formatReceiptCode, hashReceiptCode } from '../../src/lib/server/receipt-code.ts';
-import { encryptField } from '../../src/lib/server/field-crypto.ts';
+import { encryptField } from '../../src/server/field-crypto.ts';
 import { createRng } from './ledger-generator.ts';
 import type { ReportState } from '../../src/lib/workflow.ts';
 

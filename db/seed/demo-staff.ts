@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 import { createStaffUser } from '../../src/lib/server/staff-users.ts';
 
 export const DEMO_STAFF = [

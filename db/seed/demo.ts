@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 import { JISHAN_BATCHES } from './jishan-figures.ts';
 import { createRng, generateTownshipItems, type DemoProgress, type GeneratedItem } from './ledger-generator.ts';
 import { DEMO_NOTICES } from './demo-notices.ts';

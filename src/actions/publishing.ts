@@ -2,7 +2,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../lib/schemas/notice.ts';
-import { getDb } from '../lib/server/db.ts';
+import { getDb } from '../server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
 import { guarded, requireStaff, purgePublicCopies } from './guard.ts';

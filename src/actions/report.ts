@@ -1,11 +1,11 @@
 import { ActionError, defineAction } from 'astro:actions';
 import { reportSchema } from '../lib/schemas/report.ts';
-import { getDb } from '../lib/server/db.ts';
+import { getDb } from '../server/db.ts';
 import { isDatabaseUnavailable } from '../shared/errors.ts';
-import { getSecrets } from '../lib/server/secrets.ts';
+import { getSecrets } from '../server/secrets.ts';
 import { checkReportForm, rateLimitMessage } from '../lib/server/report-gate.ts';
 import { acceptReport } from '../lib/server/intake.ts';
-import { requestClientKey } from '../lib/server/client-address.ts';
+import { requestClientKey } from '../server/client-address.ts';
 import { fieldInputError } from './guard.ts';
 
 const KEY_REUSED = '这个表单已经提交过一份不同的举报。请刷新页面，重新填写后提交。';

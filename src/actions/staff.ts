@@ -8,14 +8,14 @@ import {
   safeStaffPath, updateUserSchema, userIdSchema, workflowSchema, custodianRequestIdSchema, custodianSetupSchema,
 } from '../lib/schemas/staff.ts';
 import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, grantsCustodian, requestCustodianChange } from '../lib/server/custodian-access.ts';
-import { getDb } from '../lib/server/db.ts';
+import { getDb } from '../server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../lib/server/auth.ts';
-import { recordAudit } from '../lib/server/audit.ts';
+import { recordAudit } from '../server/audit.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
 import { performActWithPhotos } from '../lib/server/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../lib/server/staff-users.ts';
-import { requestClientKey } from '../lib/server/client-address.ts';
-import { getSecrets } from '../lib/server/secrets.ts';
+import { requestClientKey } from '../server/client-address.ts';
+import { getSecrets } from '../server/secrets.ts';
 import { guarded, requireStaff } from './guard.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;

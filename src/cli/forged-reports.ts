@@ -13,8 +13,8 @@
  */
 import type http from 'node:http';
 import { checkFormOrigin } from '../lib/server/report-form-check.ts';
-import { multipartBoundary, readMultipartPrefix } from '../lib/server/multipart-prefix.ts';
-import { getSecrets } from '../lib/server/secrets.ts';
+import { multipartBoundary, readMultipartPrefix } from '../server/multipart-prefix.ts';
+import { getSecrets } from '../server/secrets.ts';
 
 const PREFIX_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 /** `npm run db:migrate [-- down]`: migrate the configured database without starting the site. */
 import { migrateDownToZero, migrateToLatest } from '../../db/migrate.ts';
-import { createDb } from '../lib/server/db.ts';
+import { createDb } from '../server/db.ts';
 import { provideDatabase } from './database.ts';
 
 const database = await provideDatabase({ name: 'gengdi', dataDir: '.data/postgres', port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });

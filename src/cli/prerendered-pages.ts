@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { chooseEncoding, type Encoding } from '../lib/server/compression.ts';
-import { headerListWithBase } from '../lib/server/security-headers.ts';
+import { chooseEncoding, type Encoding } from '../server/compression.ts';
+import { headerListWithBase } from '../server/security-headers.ts';
 
 /** The page in one encoding. */
 interface Copy {

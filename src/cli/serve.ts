@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { SECURITY_HEADERS } from '../config/http-headers.ts';
-import { PublicCache } from '../lib/server/public-cache.ts';
+import { PublicCache } from '../server/public-cache.ts';
 import { projectRoot } from './build.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
 import { isReportUpload, refuseForgedReport } from './forged-reports.ts';

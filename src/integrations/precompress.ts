@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
-import { MIN_COMPRESS_BYTES } from '../lib/server/compression.ts';
+import { MIN_COMPRESS_BYTES } from '../server/compression.ts';
 
 /** Files worth compressing: text. Images (JPEG, PNG, WebP) are compressed already. */
 export const COMPRESSIBLE = /\.(?:html|css|js|mjs|json|svg|xml|txt|csv|webmanifest|map)$/i;

@@ -3,7 +3,7 @@
  * point-in-patch / distance-to-patch for linking citizens' reports to ledger items.
  */
 import type { LngLat } from '../config/types.ts';
-import type { GeoJsonGeometry } from './server/database.ts';
+import type { GeoJsonGeometry } from '../server/database.ts';
 import { distanceMetres, pointInPolygon } from './geo.ts';
 
 export interface PatchFeature {

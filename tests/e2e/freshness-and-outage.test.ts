@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/lib/server/db.ts';
+import { createDb } from '../../src/server/db.ts';
 import { baseUrl } from './browser.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';
 

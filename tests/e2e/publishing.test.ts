@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/lib/server/db.ts';
+import { createDb } from '../../src/server/db.ts';
 import { phoneJpeg } from '../support/photos.ts';
 import { baseUrl, describeViolations, openPage, runAxe, useBrowser } from './browser.ts';
 

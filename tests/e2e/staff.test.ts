@@ -13,7 +13,7 @@ import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
 import { canOpen, STAFF_ROUTES, staffHome, type StaffRole, type StaffRoute } from '../../src/shared/permissions.ts';
 import { calendarStatus } from '../../src/shared/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/lib/server/db.ts';
+import { createDb } from '../../src/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import { phoneJpeg } from '../support/photos.ts';
 import { baseUrl, describeViolations, measureCells, runAxe, useBrowser } from './browser.ts';

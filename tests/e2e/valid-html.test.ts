@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/lib/server/db.ts';
+import { createDb } from '../../src/server/db.ts';
 import { baseUrl } from './browser.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');

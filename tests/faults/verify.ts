@@ -4,7 +4,7 @@
  * idempotency key at most once, and no report may be stored twice under different keys.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 import { deriveReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import type { Submission } from './load.ts';
 

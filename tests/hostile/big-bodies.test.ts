@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/lib/server/db.ts';
+import { createDb } from '../../src/server/db.ts';
 import {
   answer, baseUrl, CHINESE, clearRateLimits, countRows, expectReceiptOr4xxInChinese, insertReport, multipart, plus, postTo, REPORT_URL,
   reportFields, signIn, TokenPool, visibleText,

@@ -6,7 +6,7 @@
 import { chinaToday } from '../../src/shared/china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 
 export const baseUrl = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4321';
 export const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? 'Demo-pass-2026-e2e';

@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { pointInPolygon } from '../../src/lib/geo.ts';
-import { createDb } from '../../src/lib/server/db.ts';
+import { createDb } from '../../src/server/db.ts';
 import { hashReceiptCode, formatReceiptCode } from '../../src/lib/server/receipt-code.ts';
 import {
   answer, baseUrl, CHINESE, clearRateLimits, countRows, errorSummary, expectReceiptOr4xxInChinese, get, insertReport, multipart, plus,

@@ -9,7 +9,7 @@ import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, reve
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/shared/text-safety.ts';
 import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
 import { createHash } from 'node:crypto';
-import { cspForPage, headerListWithBase, withFrameAncestors } from '../../src/lib/server/security-headers.ts';
+import { cspForPage, headerListWithBase, withFrameAncestors } from '../../src/server/security-headers.ts';
 import { ledgerDateSchema, ledgerEditSchema } from '../../src/lib/schemas/ledger.ts';
 
 describe('text safety helpers', () => {

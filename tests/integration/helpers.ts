@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeEach } from 'vitest';
-import { createDb } from '../../src/lib/server/db.ts';
-import type { Database } from '../../src/lib/server/database.ts';
+import { createDb } from '../../src/server/db.ts';
+import type { Database } from '../../src/server/database.ts';
 
 /** A database handle for one test file, with every table emptied before each test. */
 export function useTestDatabase(): Kysely<Database> {

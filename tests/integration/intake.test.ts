@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/shared/china-time.ts';
 import { reportSchema, type ValidReport } from '../../src/lib/schemas/report.ts';
 import { acceptReport, type IntakeContext } from '../../src/lib/server/intake.ts';
-import { RATE_RULES } from '../../src/lib/server/rate-limit.ts';
+import { RATE_RULES } from '../../src/server/rate-limit.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findPublicNotice, listPublishedNotices } from '../../src/lib/server/notices.ts';
-import type { NewCaseNotice } from '../../src/lib/server/database.ts';
+import type { NewCaseNotice } from '../../src/server/database.ts';
 import { useTestDatabase } from './helpers.ts';
 
 const db = useTestDatabase();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSession, generateSessionToken, invalidateSession, invalidateUserSessions, sessionIdFromToken, validateSessionToken,
 } from '../../src/lib/server/auth.ts';
-import { RATE_RULES } from '../../src/lib/server/rate-limit.ts';
+import { RATE_RULES } from '../../src/server/rate-limit.ts';
 import { InputError } from '../../src/shared/errors.ts';
 import { accountSlowdownMs, changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
 import { useTestDatabase } from './helpers.ts';

@@ -4,9 +4,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../src/lib/server/database.ts';
+import type { Database } from '../../src/server/database.ts';
 import { hashPassword, type StaffUser } from '../../src/lib/server/auth.ts';
-import { encryptField } from '../../src/lib/server/field-crypto.ts';
+import { encryptField } from '../../src/server/field-crypto.ts';
 import type { ReportState } from '../../src/lib/workflow.ts';
 import type { StaffRole } from '../../src/shared/permissions.ts';
 

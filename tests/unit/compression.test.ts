@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, compressResponse, varyOnEncoding } from '../../src/lib/server/compression.ts';
+import { chooseEncoding, compressResponse, varyOnEncoding } from '../../src/server/compression.ts';
 import { precompressDirectory } from '../../src/integrations/precompress.ts';
 
 const HTML = `<!doctype html><html lang="zh-CN"><body>${'<p>守住耕地红线，严禁违法占用耕地。</p>'.repeat(200)}</body></html>`;

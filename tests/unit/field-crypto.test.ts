@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptField, encryptField } from '../../src/lib/server/field-crypto.ts';
+import { decryptField, encryptField } from '../../src/server/field-crypto.ts';
 
 const key = randomBytes(32);
 

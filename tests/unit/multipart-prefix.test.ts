@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { multipartBoundary, readMultipartPrefix } from '../../src/lib/server/multipart-prefix.ts';
+import { multipartBoundary, readMultipartPrefix } from '../../src/server/multipart-prefix.ts';
 
 /** A body exactly as fetch encodes a FormData, with its boundary. */
 async function encode(form: FormData): Promise<{ body: Buffer; boundary: string }> {

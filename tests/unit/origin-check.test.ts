@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CROSS_SITE_MESSAGE, crossSiteRefusal, isCrossSiteSubmission } from '../../src/lib/server/origin-check.ts';
+import { CROSS_SITE_MESSAGE, crossSiteRefusal, isCrossSiteSubmission } from '../../src/server/origin-check.ts';
 
 const SITE = 'https://gengdi.example.gov.cn';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIContext, MiddlewareNext } from 'astro';
 import { brotliDecompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PublicCache } from '../../src/lib/server/public-cache.ts';
+import { PublicCache } from '../../src/server/public-cache.ts';
 
 const CSP = "default-src 'self'; script-src 'self' 'sha256-abc='; frame-ancestors 'none'";
 /**

@@ -1,6 +1,6 @@
 /** Reading the audit log (admins only), newest first, keyset-paged on id. */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import type { AuditFilter } from '../schemas/audit-filter.ts';
 import { chinaDayAfter, chinaDayStart } from '../../shared/china-time.ts';

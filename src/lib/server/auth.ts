@@ -9,7 +9,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { AstroCookies } from 'astro';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { StaffRole } from '../../shared/permissions.ts';
 
 export const SESSION_COOKIE = 'gd_session';

@@ -5,14 +5,14 @@
  */
 import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../../server/audit.ts';
 import { buildProgressReport } from './progress-report.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { isBigintId } from '../../shared/ids.ts';
-import { requirePermission } from './staff-access.ts';
+import { requirePermission } from '../../server/staff-access.ts';
 
 export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport>>): BulletinSnapshot {
   return {

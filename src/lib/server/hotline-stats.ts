@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 
 export const MIN_REPORTS = 5;
 

@@ -9,10 +9,10 @@
  * its schema.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { ValidReport } from '../schemas/report.ts';
 import { originalSha256, processPhotoFiles } from './photos.ts';
-import { hitRateLimits, RATE_RULES } from './rate-limit.ts';
+import { hitRateLimits, RATE_RULES } from '../../server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from './receipt-code.ts';
 import { submissionHash, submitReport } from './reports.ts';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import { parseMu } from '../mu.ts';
 import { type CellCounts, type Target } from '../progress.ts';
 

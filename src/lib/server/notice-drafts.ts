@@ -4,10 +4,10 @@
  * publishes, anyone of the two roles may withdraw with a reason. Every step is audited.
  */
 import type { Kysely } from 'kysely';
-import type { Database, EnforcementStep } from './database.ts';
+import type { Database, EnforcementStep } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
-import { recordAudit } from './audit.ts';
-import { requirePermission } from './staff-access.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { requirePermission } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
 import { processPhotoFiles } from './photos.ts';

@@ -1,6 +1,6 @@
 /** Photos of case notices: public copies only, served publicly once the notice is published. */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import { postgresPhotoStore, type StoredObject } from './photo-store.ts';
 import { isBigintId } from '../../shared/ids.ts';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CaseNoticeRow, Database, EnforcementStep } from './database.ts';
+import type { CaseNoticeRow, Database, EnforcementStep } from '../../server/database.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import { maskContacts } from '../contact-masking.ts';
 

@@ -4,7 +4,7 @@
  */
 import { chinaDateOf } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import { findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 import { formatRate } from '../progress.ts';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { ProcessedPhoto } from './photos.ts';
 
 export interface StoredObject {

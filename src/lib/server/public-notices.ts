@@ -1,7 +1,7 @@
 /** Cached reads of published notices for the public pages and the feed. */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
-import type { PublicCache } from './public-cache.ts';
+import type { Database } from '../../server/database.ts';
+import type { PublicCache } from '../../server/public-cache.ts';
 import { findPublicNotice, listPublishedNotices, type NoticeFilter } from './notices.ts';
 
 export const NOTICE_PAGE_SIZE = 10;

@@ -4,9 +4,9 @@
  */
 import { chinaDayAfter, chinaDayStart, chinaToday } from '../../shared/china-time.ts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
-import { reachFilter } from './staff-access.ts';
+import { reachFilter } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import type { QueueFilter } from '../schemas/queue-filter.ts';

@@ -6,10 +6,10 @@
  */
 import { ActionError } from 'astro:actions';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { FormToken } from './form-token.ts';
 import { checkFormOrigin } from './report-form-check.ts';
-import { RATE_RULES, windowOf } from './rate-limit.ts';
+import { RATE_RULES, windowOf } from '../../server/rate-limit.ts';
 
 export const TOO_FAST_MESSAGE = '提交得太快了。请核对填写的内容，稍等几秒后再提交。';
 export const TOO_LARGE_MESSAGE = '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。';

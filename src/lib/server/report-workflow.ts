@@ -6,10 +6,10 @@
 import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import type { Database, ReportTable } from './database.ts';
+import type { Database, ReportTable } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
-import { recordAudit } from './audit.ts';
-import { requirePermission } from './staff-access.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { requirePermission } from '../../server/staff-access.ts';
 import { deadlineFor } from './deadlines.ts';
 import { formatDate } from '../../shared/format.ts';
 import { labelOf, MEASURES } from '../../shared/taxonomy.ts';

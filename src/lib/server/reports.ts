@@ -3,10 +3,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { ValidReport } from '../schemas/report.ts';
 import { resolveLocation } from '../schemas/report.ts';
-import { encryptField } from './field-crypto.ts';
+import { encryptField } from '../../server/field-crypto.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore } from './photo-store.ts';
 import type { ProcessedPhoto } from './photos.ts';
 

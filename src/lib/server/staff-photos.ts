@@ -1,9 +1,9 @@
 /** Staff's own verification photos, and serving public copies to staff who may see the report. */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
-import { recordAudit } from './audit.ts';
-import { requirePermission } from './staff-access.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { requirePermission } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { processPhotoFiles, type ProcessedPhoto } from './photos.ts';

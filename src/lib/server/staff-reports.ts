@@ -4,12 +4,12 @@
  * revealing who reported, with a reason. Identity columns are never selected anywhere else.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
-import { recordAudit } from './audit.ts';
-import { requirePermission } from './staff-access.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { requirePermission } from '../../server/staff-access.ts';
 import { can, type Permission } from '../../shared/permissions.ts';
-import { decryptField } from './field-crypto.ts';
+import { decryptField } from '../../server/field-crypto.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
 import { isReportState, type ReportState } from '../workflow.ts';
 import { REPORTABLE_CLASSES } from '../../shared/taxonomy.ts';

@@ -4,16 +4,16 @@
  */
 import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
-import type { Database } from './database.ts';
+import type { Database } from '../../server/database.ts';
 import {
   burnPasswordCheck, createSession, findUserByLogin, generateSessionToken, hashPassword, invalidateUserSessions,
   verifyPassword, type Session, type StaffUser,
 } from './auth.ts';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-strength.ts';
-import { recordAudit } from './audit.ts';
-import { hitRateLimit, RATE_RULES, refundRateLimit } from './rate-limit.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { hitRateLimit, RATE_RULES, refundRateLimit } from '../../server/rate-limit.ts';
 import { isStaffRole, type StaffRole } from '../../shared/permissions.ts';
-import { requirePermission } from './staff-access.ts';
+import { requirePermission } from '../../server/staff-access.ts';
 import { InputError } from '../../shared/errors.ts';
 
 export type SignInResult =

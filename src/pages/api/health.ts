@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { checkHealth } from '../../lib/server/health.ts';
+import { checkHealth } from '../../server/health.ts';
 
 /** For load balancers and monitoring (see health.ts): never cached. */
 export const GET: APIRoute = async () => {

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getPublicProgressReport } from '../../lib/server/progress-report.ts';
 import { flattenProgress, toCsv } from '../../lib/progress-export.ts';
-import { setPublicCaching } from '../../lib/server/public-page.ts';
+import { setPublicCaching } from '../../server/public-page.ts';
 
 export const GET: APIRoute = async ({ locals }) => {
   const report = await getPublicProgressReport(locals.db, locals.publicCache);

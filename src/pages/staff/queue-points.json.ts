@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { queuePoints } from '../../lib/server/queue.ts';
 import { parseQueueFilter } from '../../lib/schemas/queue-filter.ts';
-import { guardStaffEndpoint } from '../../lib/server/page-guard.ts';
+import { guardStaffEndpoint } from '../../server/page-guard.ts';
 
 /** Points of the filtered queue for the staff map, same visibility rules as the list. */
 export const GET: APIRoute = async ({ locals, url }) => {

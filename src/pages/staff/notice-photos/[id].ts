@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { guardStaffEndpoint } from '../../../lib/server/page-guard.ts';
+import { guardStaffEndpoint } from '../../../server/page-guard.ts';
 import { photoResponse, readNoticePhoto } from '../../../lib/server/notice-photos.ts';
 
 /** Draft notices' photos, for the publicity group and moderators previewing them. */

@@ -5,7 +5,7 @@
  * enhanced report form) should read Chinese, like everyone else on the site.
  */
 import { defineMiddleware } from 'astro:middleware';
-import { GENERIC_INPUT_ERROR, GENERIC_SYSTEM_ERROR, readsAsChinese } from '../../shared/form-errors.ts';
+import { GENERIC_INPUT_ERROR, GENERIC_SYSTEM_ERROR, readsAsChinese } from '../shared/form-errors.ts';
 
 const BY_STATUS: Record<number, string> = {
   400: GENERIC_INPUT_ERROR,

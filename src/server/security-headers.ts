@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * carries SECURITY_HEADERS, set by the HTTP server (src/cli/serve.ts) before Astro answers; SSR
  * pages then send their own hashed Content-Security-Policy, which replaces the file policy.
  */
-import { CSP_DIRECTIVES, HEADER_ONLY_DIRECTIVES, SECURITY_HEADERS } from '../../config/http-headers.ts';
+import { CSP_DIRECTIVES, HEADER_ONLY_DIRECTIVES, SECURITY_HEADERS } from '../config/http-headers.ts';
 
 /**
  * Adds the directives a <meta> policy cannot carry (frame-ancestors) to Astro's policy. Astro's

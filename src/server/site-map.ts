@@ -4,14 +4,14 @@
  * says so (a notice's publication, the ledger's last change, a document's publication), else the
  * date the site was built.
  */
-import { chinaDateOf } from '../../shared/china-time.ts';
+import { chinaDateOf } from '../shared/china-time.ts';
 import { getCollection } from 'astro:content';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { PublicCache } from './public-cache.ts';
-import { listBulletins } from './bulletins.ts';
-import { getNoticePage } from './public-notices.ts';
-import { getPublicProgressReport } from './progress-report.ts';
+import { listBulletins } from '../lib/server/bulletins.ts';
+import { getNoticePage } from '../lib/server/public-notices.ts';
+import { getPublicProgressReport } from '../lib/server/progress-report.ts';
 
 export interface SiteEntry {
   path: string;

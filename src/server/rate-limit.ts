@@ -4,7 +4,7 @@
  * never stored or logged, and yesterday's hashes cannot be linked to today's.
  */
 import { createHmac } from 'node:crypto';
-import { chinaDateOf } from '../../shared/china-time.ts';
+import { chinaDateOf } from '../shared/china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 

@@ -5,8 +5,8 @@
  * warning for monitoring, not an outage: the status stays 200).
  */
 import { sql } from 'kysely';
-import { calendarStatus } from '../../shared/calendar-status.ts';
-import { chinaToday } from '../../shared/china-time.ts';
+import { calendarStatus } from '../shared/calendar-status.ts';
+import { chinaToday } from '../shared/china-time.ts';
 import { getProbeDb } from './db.ts';
 
 export interface Health {
