@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * One patch or one notice covers at most a million 亩 (src/lib/mu.ts MAX_AREA_MU): more than the
+ * One patch or one notice covers at most a million 亩 (src/domain/ledger/mu.ts MAX_AREA_MU): more than the
  * whole county. The forms say so in words; the database refuses it as well, so no path around
  * the forms (an import, a script) stores a typo a thousand times too large.
  */

@@ -2,7 +2,7 @@
 import { chinaToday } from '../../src/shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/server/database.ts';
-import { buildProgressReport } from '../../src/lib/server/progress-report.ts';
+import { buildProgressReport } from '../../src/domain/ledger/progress-report.ts';
 import { snapshotOf } from '../../src/lib/server/bulletins.ts';
 
 export async function seedDemoBulletin(db: Kysely<Database>): Promise<boolean> {

@@ -2,7 +2,7 @@
  * Generates a demo ledger whose per-township counts and areas add up exactly to the official
  * figures. Deterministic (seeded), so every fresh install shows the same demo.
  */
-import { parseMu, formatMu } from '../../src/lib/mu.ts';
+import { parseMu, formatMu } from '../../src/domain/ledger/mu.ts';
 import type { ProblemClass, Measure } from '../../src/shared/taxonomy.ts';
 import type { BatchFigures, TownshipFigures } from './jishan-figures.ts';
 

@@ -1,8 +1,8 @@
 /** Ledger (问题台账) management. Each Action checks the role itself. */
 import { defineAction } from 'astro:actions';
 import { getDb } from '../server/db.ts';
-import { claimRectified, confirmImport, discardImport, editLedgerItem, uploadLedgerFile, verifyRectified } from '../lib/server/ledger-admin.ts';
-import { ledgerDateSchema, ledgerEditSchema, ledgerImportSchema, ledgerUploadSchema } from '../lib/schemas/ledger.ts';
+import { claimRectified, confirmImport, discardImport, editLedgerItem, uploadLedgerFile, verifyRectified } from '../domain/ledger/ledger-admin.ts';
+import { ledgerDateSchema, ledgerEditSchema, ledgerImportSchema, ledgerUploadSchema } from '../domain/ledger/ledger-schema.ts';
 import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
 
 export const ledger = {

@@ -11,7 +11,7 @@ import type { Database } from './database.ts';
 import type { PublicCache } from './public-cache.ts';
 import { listBulletins } from '../lib/server/bulletins.ts';
 import { getNoticePage } from '../lib/server/public-notices.ts';
-import { getPublicProgressReport } from '../lib/server/progress-report.ts';
+import { getPublicProgressReport } from '../domain/ledger/progress-report.ts';
 
 export interface SiteEntry {
   path: string;

@@ -10,7 +10,7 @@ import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/shared
 import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
 import { createHash } from 'node:crypto';
 import { cspForPage, headerListWithBase, withFrameAncestors } from '../../src/server/security-headers.ts';
-import { ledgerDateSchema, ledgerEditSchema } from '../../src/lib/schemas/ledger.ts';
+import { ledgerDateSchema, ledgerEditSchema } from '../../src/domain/ledger/ledger-schema.ts';
 
 describe('text safety helpers', () => {
   it('find NUL, other controls and direction overrides, and let tab, newline and ordinary unicode through', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
-import { confirmImport, findConfirmedTwin, loadImport, uploadLedgerFile } from '../../src/lib/server/ledger-admin.ts';
+import { confirmImport, findConfirmedTwin, loadImport, uploadLedgerFile } from '../../src/domain/ledger/ledger-admin.ts';
 import { createStaffUser } from '../../src/lib/server/staff-users.ts';
 import { importSummaryText } from '../../src/domain/ledger/import-plan.ts';
 import { useTestDatabase } from './helpers.ts';

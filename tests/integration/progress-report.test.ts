@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../db/seed/demo.ts';
-import { formatMu } from '../../src/lib/mu.ts';
-import { buildProgressReport } from '../../src/lib/server/progress-report.ts';
+import { formatMu } from '../../src/domain/ledger/mu.ts';
+import { buildProgressReport } from '../../src/domain/ledger/progress-report.ts';
 import { useTestDatabase } from './helpers.ts';
 
 const db = useTestDatabase();

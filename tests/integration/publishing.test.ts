@@ -7,7 +7,7 @@ import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../../
 import { findPublicNotice, listPublishedNotices } from '../../src/lib/server/notices.ts';
 import { noticesDataset } from '../../src/lib/server/open-data.ts';
 import { freezeBulletin, loadPublishedBulletin, publishBulletin } from '../../src/lib/server/bulletins.ts';
-import { claimRectified, findLedgerMatches, verifyRectified } from '../../src/lib/server/ledger-admin.ts';
+import { claimRectified, findLedgerMatches, verifyRectified } from '../../src/domain/ledger/ledger-admin.ts';
 import type { NoticeDraftInput } from '../../src/lib/schemas/notice.ts';
 import type { StaffRole } from '../../src/shared/permissions.ts';
 import { useTestDatabase } from './helpers.ts';

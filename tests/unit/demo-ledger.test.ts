@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDemoLedger } from '../../db/seed/demo.ts';
 import { JISHAN_BATCHES } from '../../db/seed/jishan-figures.ts';
 import { createRng, partition } from '../../db/seed/ledger-generator.ts';
-import { formatMu, parseMu } from '../../src/lib/mu.ts';
+import { formatMu, parseMu } from '../../src/domain/ledger/mu.ts';
 
 describe('demo ledger', () => {
   const items = generateDemoLedger();

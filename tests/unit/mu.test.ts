@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMu, parseMu } from '../../src/lib/mu.ts';
+import { formatMu, parseMu } from '../../src/domain/ledger/mu.ts';
 
 describe('areas in 亩', () => {
   it('parses decimal strings into exact hundredths', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toCsv, type ProgressRow } from '../../src/lib/progress-export.ts';
-import { formatPercent, formatRate } from '../../src/lib/progress.ts';
+import { toCsv, type ProgressRow } from '../../src/domain/ledger/progress-export.ts';
+import { formatPercent, formatRate } from '../../src/domain/ledger/progress.ts';
 
 const row = (over: Partial<ProgressRow>): ProgressRow => ({
   batch: '卫片执法 2022年度', township: '稷峰镇', items: 5, total_area_mu: '9.41', farmland_items: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRate, judgeTarget, meetsRate, rankByFarmland, sumCounts, type CellCounts } from '../../src/lib/progress.ts';
+import { formatRate, judgeTarget, meetsRate, rankByFarmland, sumCounts, type CellCounts } from '../../src/domain/ledger/progress.ts';
 
 const counts = (over: Partial<CellCounts>): CellCounts => ({
   items: 0, totalMu: 0, farmlandItems: 0, farmlandMu: 0, claimed: 0, verified: 0, ...over,

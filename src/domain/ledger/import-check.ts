@@ -3,7 +3,7 @@
  * problem classes and measures, areas as exact hundredths of a 亩, dates as they are typed in
  * China. Errors and warnings name the row and column in Chinese.
  */
-import { formatMu, MAX_AREA_MU, parseMu } from '../../lib/mu.ts';
+import { formatMu, MAX_AREA_MU, parseMu } from './mu.ts';
 import { MEASURES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 import {
   headerOf, matchKey, trimCell,

@@ -3,7 +3,7 @@
  * would add and change before they confirm it, and counting what it did.
  */
 import { formatDate } from '../../shared/format.ts';
-import { formatMu, parseMu } from '../../lib/mu.ts';
+import { formatMu, parseMu } from './mu.ts';
 import { MEASURES, PROBLEM_CLASSES, labelOf } from '../../shared/taxonomy.ts';
 import { headerOf, type ExistingItem, type ImportContext, type ImportPlan, type LedgerField, type LedgerImportRow, type RowError } from './import-columns.ts';
 function sameArea(a: string, b: string): boolean {

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { StaffUser } from './auth.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { buildProgressReport } from './progress-report.ts';
+import { buildProgressReport } from '../../domain/ledger/progress-report.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { isBigintId } from '../../shared/ids.ts';

@@ -7,9 +7,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
-import { formatRate } from '../progress.ts';
-import { formatMu } from '../mu.ts';
-import { csvCell } from '../progress-export.ts';
+import { formatRate } from '../../domain/ledger/progress.ts';
+import { formatMu } from '../../domain/ledger/mu.ts';
+import { csvCell } from '../../domain/ledger/progress-export.ts';
 import type { BulletinSnapshot } from '../bulletin.ts';
 import { toPublicNotice } from './notices.ts';
 

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { getPublicProgressReport } from '../../lib/server/progress-report.ts';
-import { flattenProgress, toCsv } from '../../lib/progress-export.ts';
+import { getPublicProgressReport } from '../../domain/ledger/progress-report.ts';
+import { flattenProgress, toCsv } from '../../domain/ledger/progress-export.ts';
 import { setPublicCaching } from '../../server/public-page.ts';
 
 export const GET: APIRoute = async ({ locals }) => {

@@ -2,9 +2,9 @@
  * Patch polygons (图斑) from GeoJSON: parsing with clear Chinese errors, bounding boxes, and
  * point-in-patch / distance-to-patch for linking citizens' reports to ledger items.
  */
-import type { LngLat } from '../config/types.ts';
-import type { GeoJsonGeometry } from '../server/database.ts';
-import { distanceMetres, pointInPolygon } from './geo.ts';
+import type { LngLat } from '../../config/types.ts';
+import type { GeoJsonGeometry } from '../../server/database.ts';
+import { distanceMetres, pointInPolygon } from '../../lib/geo.ts';
 
 export interface PatchFeature {
   externalId: string;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import { parseMu } from '../mu.ts';
-import { type CellCounts, type Target } from '../progress.ts';
+import { parseMu } from './mu.ts';
+import { type CellCounts, type Target } from './progress.ts';
 
 export interface BatchSummary {
   id: number;

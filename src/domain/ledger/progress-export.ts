@@ -1,5 +1,5 @@
 /** The progress report as flat rows for CSV and JSON downloads (same numbers as the page). */
-import type { ProgressReport } from './server/progress-report.ts';
+import type { ProgressReport } from './progress-report.ts';
 import { formatMu } from './mu.ts';
 import { formatPercent, formatRate } from './progress.ts';
 

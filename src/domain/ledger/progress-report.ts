@@ -8,9 +8,9 @@ import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from '../../server/database.ts';
 import { aggregateLedger, describeLedger, listBatches, type BatchSummary } from './ledger.ts';
-import { EMPTY_COUNTS, judgeTarget, rankByFarmland, sumCounts, type CellCounts, type TargetStatus } from '../progress.ts';
+import { EMPTY_COUNTS, judgeTarget, rankByFarmland, sumCounts, type CellCounts, type TargetStatus } from './progress.ts';
 import type { PublicCache } from '../../server/public-cache.ts';
-import { hotlineStatsByTownship, type TownshipHotline } from './hotline-stats.ts';
+import { hotlineStatsByTownship, type TownshipHotline } from '../../lib/server/hotline-stats.ts';
 
 export interface TownshipProgress {
   township: string;
