@@ -3,7 +3,7 @@ import { chinaToday } from '../../src/shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/server/database.ts';
 import { buildProgressReport } from '../../src/domain/ledger/progress-report.ts';
-import { snapshotOf } from '../../src/lib/server/bulletins.ts';
+import { snapshotOf } from '../../src/domain/bulletins/bulletins.ts';
 
 export async function seedDemoBulletin(db: Kysely<Database>): Promise<boolean> {
   if (await db.selectFrom('bulletin').select('id').limit(1).executeTakeFirst()) return false;

@@ -4,7 +4,7 @@ import { z } from 'astro/zod';
 import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../lib/schemas/notice.ts';
 import { getDb } from '../server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
-import { freezeBulletin, publishBulletin } from '../lib/server/bulletins.ts';
+import { freezeBulletin, publishBulletin } from '../domain/bulletins/bulletins.ts';
 import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
 import { BIGINT_ID } from '../shared/ids.ts';
 

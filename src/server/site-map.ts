@@ -9,7 +9,7 @@ import { getCollection } from 'astro:content';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { PublicCache } from './public-cache.ts';
-import { listBulletins } from '../lib/server/bulletins.ts';
+import { listBulletins } from '../domain/bulletins/bulletins.ts';
 import { getNoticePage } from '../lib/server/public-notices.ts';
 import { getPublicProgressReport } from '../domain/ledger/progress-report.ts';
 

@@ -6,11 +6,11 @@
 import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from './auth.ts';
+import type { StaffUser } from '../../lib/server/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { buildProgressReport } from '../../domain/ledger/progress-report.ts';
+import { buildProgressReport } from '../ledger/progress-report.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
-import type { BulletinSnapshot } from '../bulletin.ts';
+import type { BulletinSnapshot } from './bulletin-snapshot.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 

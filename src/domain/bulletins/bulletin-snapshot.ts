@@ -2,7 +2,7 @@
  * Monthly bulletins (月调度通报): a frozen copy of the progress figures at a date, and how they
  * moved since the previous bulletin. Pure: the snapshot is plain JSON stored with the bulletin.
  */
-import { formatRate, type CellCounts, type Target } from '../domain/ledger/progress.ts';
+import { formatRate, type CellCounts, type Target } from '../ledger/progress.ts';
 
 export interface BulletinSnapshot {
   asOf: string;

@@ -7,11 +7,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
-import { formatRate } from '../../domain/ledger/progress.ts';
-import { formatMu } from '../../domain/ledger/mu.ts';
-import { csvCell } from '../../domain/ledger/progress-export.ts';
-import type { BulletinSnapshot } from '../bulletin.ts';
-import { toPublicNotice } from './notices.ts';
+import { formatRate } from '../ledger/progress.ts';
+import { formatMu } from '../ledger/mu.ts';
+import { csvCell } from '../ledger/progress-export.ts';
+import type { BulletinSnapshot } from './bulletin-snapshot.ts';
+import { toPublicNotice } from '../../lib/server/notices.ts';
 
 export interface Dataset {
   fields: ReadonlyArray<readonly [key: string, description: string]>;
