@@ -1,9 +1,9 @@
 /** Case notices and monthly bulletins. Each Action checks the role itself. */
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../lib/schemas/notice.ts';
+import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../domain/notices/notice-schema.ts';
 import { getDb } from '../server/db.ts';
-import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../lib/server/notice-drafts.ts';
+import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../domain/notices/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../domain/bulletins/bulletins.ts';
 import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
 import { BIGINT_ID } from '../shared/ids.ts';

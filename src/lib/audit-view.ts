@@ -5,7 +5,7 @@
  * action or field without an entry here fails tests/unit/audit-view.test.ts.
  */
 import { findTownship } from '../config/jurisdiction.ts';
-import { maskContacts } from './contact-masking.ts';
+import { maskContacts } from '../domain/notices/contact-masking.ts';
 import { formatDate, formatDateTime } from '../shared/format.ts';
 import { STAFF_ROLE_LABELS, type StaffRole } from '../shared/permissions.ts';
 import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from '../shared/taxonomy.ts';

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { PublicCache } from './public-cache.ts';
 import { listBulletins } from '../domain/bulletins/bulletins.ts';
-import { getNoticePage } from '../lib/server/public-notices.ts';
+import { getNoticePage } from '../domain/notices/public-notices.ts';
 import { getPublicProgressReport } from '../domain/ledger/progress-report.ts';
 
 export interface SiteEntry {

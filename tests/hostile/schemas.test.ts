@@ -3,7 +3,7 @@
  * PostgreSQL and fail there (a 500) are refused, or ignored, by the schemas themselves.
  */
 import { describe, expect, it } from 'vitest';
-import { noticeDraftSchema, noticeActSchema } from '../../src/lib/schemas/notice.ts';
+import { noticeDraftSchema, noticeActSchema } from '../../src/domain/notices/notice-schema.ts';
 import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/shared/text-safety.ts';

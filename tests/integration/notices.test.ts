@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPublicNotice, listPublishedNotices } from '../../src/lib/server/notices.ts';
+import { findPublicNotice, listPublishedNotices } from '../../src/domain/notices/notices.ts';
 import type { NewCaseNotice } from '../../src/server/database.ts';
 import { useTestDatabase } from './helpers.ts';
 

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../db/seed/demo.ts';
 import { createStaffUser } from '../../src/lib/server/staff-users.ts';
 import type { StaffUser } from '../../src/lib/server/auth.ts';
-import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../../src/lib/server/notice-drafts.ts';
-import { findPublicNotice, listPublishedNotices } from '../../src/lib/server/notices.ts';
+import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../../src/domain/notices/notice-drafts.ts';
+import { findPublicNotice, listPublishedNotices } from '../../src/domain/notices/notices.ts';
 import { noticesDataset } from '../../src/domain/bulletins/open-data.ts';
 import { freezeBulletin, loadPublishedBulletin, publishBulletin } from '../../src/domain/bulletins/bulletins.ts';
 import { claimRectified, findLedgerMatches, verifyRectified } from '../../src/domain/ledger/ledger-admin.ts';
-import type { NoticeDraftInput } from '../../src/lib/schemas/notice.ts';
+import type { NoticeDraftInput } from '../../src/domain/notices/notice-schema.ts';
 import type { StaffRole } from '../../src/shared/permissions.ts';
 import { useTestDatabase } from './helpers.ts';
 

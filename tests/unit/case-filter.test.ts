@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCaseFilter } from '../../src/lib/schemas/case-filter.ts';
+import { parseCaseFilter } from '../../src/domain/notices/case-filter.ts';
 
 const parse = (q: string) => parseCaseFilter(new URLSearchParams(q));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskContacts, type MaskHit } from '../../src/lib/contact-masking.ts';
-import { maskText, maskTextReport } from '../../src/lib/masking.ts';
+import { maskContacts, type MaskHit } from '../../src/domain/notices/contact-masking.ts';
+import { maskText, maskTextReport } from '../../src/domain/notices/masking.ts';
 
 /** Text as typed → text as published. Every number that can find a person is masked. */
 const MASKED: ReadonlyArray<readonly [kind: MaskHit['kind'], typed: string, published: string]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskParty, type PartyKind } from '../../src/lib/mask-party.ts';
-import { maskText } from '../../src/lib/masking.ts';
+import { maskParty, type PartyKind } from '../../src/domain/notices/mask-party.ts';
+import { maskText } from '../../src/domain/notices/masking.ts';
 
 const NAMES: ReadonlyArray<readonly [name: string, kind: PartyKind, masked: string]> = [
   // people: single surnames, 2/3/4 characters

@@ -11,7 +11,7 @@ import { formatRate } from '../ledger/progress.ts';
 import { formatMu } from '../ledger/mu.ts';
 import { csvCell } from '../ledger/progress-export.ts';
 import type { BulletinSnapshot } from './bulletin-snapshot.ts';
-import { toPublicNotice } from '../../lib/server/notices.ts';
+import { toPublicNotice } from '../notices/notices.ts';
 
 export interface Dataset {
   fields: ReadonlyArray<readonly [key: string, description: string]>;

@@ -2,7 +2,7 @@ import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
 import { jurisdiction, findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
-import { getNoticePage } from '../../lib/server/public-notices.ts';
+import { getNoticePage } from '../../domain/notices/public-notices.ts';
 import { setPublicCaching } from '../../server/public-page.ts';
 import { siteOrigin } from '../../server/site-origin.ts';
 

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { guardStaffEndpoint } from '../../../server/page-guard.ts';
-import { photoResponse, readNoticePhoto } from '../../../lib/server/notice-photos.ts';
+import { photoResponse, readNoticePhoto } from '../../../domain/notices/notice-photos.ts';
 
 /** Draft notices' photos, for the publicity group and moderators previewing them. */
 export const GET: APIRoute = async ({ params, locals }) => {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseNoticeRow, Database, EnforcementStep } from '../../server/database.ts';
 import { isBigintId } from '../../shared/ids.ts';
-import { maskContacts } from '../contact-masking.ts';
+import { maskContacts } from './contact-masking.ts';
 
 /** What the public may read of a notice. The unmasked party never exists on this side. */
 export interface PublicNotice {

@@ -5,17 +5,17 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, EnforcementStep } from '../../server/database.ts';
-import type { StaffUser } from './auth.ts';
+import type { StaffUser } from '../../lib/server/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
-import { postgresPhotoStore, type PhotoStore } from './photo-store.ts';
-import { processPhotoFiles } from './photos.ts';
+import { postgresPhotoStore, type PhotoStore } from '../../lib/server/photo-store.ts';
+import { processPhotoFiles } from '../../lib/server/photos.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
-import { maskParty, type PartyKind } from '../mask-party.ts';
-import { maskTextReport, uniqueHits, type MaskHit } from '../masking.ts';
-import { maskContacts } from '../contact-masking.ts';
-import type { NoticeDraftInput } from '../schemas/notice.ts';
+import { maskParty, type PartyKind } from './mask-party.ts';
+import { maskTextReport, uniqueHits, type MaskHit } from './masking.ts';
+import { maskContacts } from './contact-masking.ts';
+import type { NoticeDraftInput } from './notice-schema.ts';
 import type { WithdrawReason } from '../../shared/taxonomy.ts';
 import { createHash } from 'node:crypto';
 import { isBigintId } from '../../shared/ids.ts';

@@ -3,8 +3,8 @@
  * Action read a copy of the body), each field's message beside it, and the summary, with the
  * after-photos to choose again among its lines.
  */
-import type { FormError } from '../components/ErrorSummary.astro';
-import { fieldMessagesOf, formErrorsOf, type FailedSubmission } from '../shared/form-errors.ts';
+import type { FormError } from '../../components/ErrorSummary.astro';
+import { fieldMessagesOf, formErrorsOf, type FailedSubmission } from '../../shared/form-errors.ts';
 import { NOTICE_FIELD_HREFS, noticeValuesFromPost, photosToChooseAgain, type NoticeFormValues } from './notice-form-view.ts';
 
 export interface NoticeSaveFailure {

@@ -3,7 +3,7 @@
  * (read back from the posted form, never from the stored draft), each error beside its field and
  * linked from the summary, and which chosen photos must be chosen again.
  */
-import type { EnforcementStep } from '../server/database.ts';
+import type { EnforcementStep } from '../../server/database.ts';
 
 export interface NoticeFormValues {
   noticeId?: string;

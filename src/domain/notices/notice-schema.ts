@@ -5,7 +5,7 @@ import { jurisdiction } from '../../config/jurisdiction.ts';
 import { EARLIEST_PROBLEM_DATE, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS, type WithdrawReason } from '../../shared/taxonomy.ts';
 import { hasControlChars, isRealIsoDate } from '../../shared/text-safety.ts';
 import { BIGINT_ID } from '../../shared/ids.ts';
-import { areaProblem, MAX_AREA_MU } from '../../domain/ledger/mu.ts';
+import { areaProblem, MAX_AREA_MU } from '../ledger/mu.ts';
 
 const UNREADABLE = '里有无法识别的字符（如控制字符），请删除后重新输入';
 /** A required text; a refusal says the rule and how far the text is from it, in characters. */
