@@ -22,7 +22,7 @@ import { recreateDatabase, startEmbeddedPostgres, type RunningDatabase } from '.
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
 import { createDb } from '../src/server/db.ts';
-import { createStaffUser } from '../src/lib/server/staff-users.ts';
+import { createStaffUser } from '../src/domain/accounts/staff-users.ts';
 import { parseQueueFilter } from '../src/lib/schemas/queue-filter.ts';
 import { forgedRequestCpu, runIntake, makePhoto, type ForgedFigures, type IntakeFigures } from './lib/intake.ts';
 import { load, type LoadFigures } from './lib/load.ts';

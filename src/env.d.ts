@@ -7,8 +7,8 @@ declare namespace App {
     /** What the citizen typed, when the report form comes back with errors. */
     reportValues?: import('./lib/schemas/report.ts').ReportFormValues;
     /** The signed-in staff member, on staff pages and POSTs; null otherwise. */
-    user: import('./lib/server/auth.ts').StaffUser | null;
-    session: import('./lib/server/auth.ts').Session | null;
+    user: import('./domain/accounts/auth.ts').StaffUser | null;
+    session: import('./domain/accounts/auth.ts').Session | null;
     /**
      * The public cache (public-cache.ts): handed in by the HTTP server (src/cli/serve.ts), one for
      * the process; under `astro dev` an empty one that caches nothing.

@@ -2,7 +2,7 @@ import { ActionError, actions, getActionContext, isInputError } from 'astro:acti
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
 import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
-import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './lib/server/auth.ts';
+import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './domain/accounts/auth.ts';
 import { getDb } from './server/db.ts';
 import { isDatabaseUnavailable } from './shared/errors.ts';
 import { PublicCache } from './server/public-cache.ts';

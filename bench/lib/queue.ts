@@ -6,7 +6,7 @@
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/server/database.ts';
-import type { StaffUser } from '../../src/lib/server/auth.ts';
+import type { StaffUser } from '../../src/domain/accounts/auth.ts';
 import { countByStatus, findNearbyReports, listQueue } from '../../src/lib/server/queue.ts';
 import type { QueueFilter } from '../../src/lib/schemas/queue-filter.ts';
 import { percentile } from './proc.ts';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/server/database.ts';
-import { createStaffUser } from '../../src/lib/server/staff-users.ts';
+import { createStaffUser } from '../../src/domain/accounts/staff-users.ts';
 
 export const DEMO_STAFF = [
   { login: 'admin', displayName: '演示管理员', role: 'admin', township: null },

@@ -1,7 +1,7 @@
 /** What every staff Action starts with: who is signed in, and may their role do this. */
 import { ActionError, type ActionAPIContext } from 'astro:actions';
 import { GENERIC_SYSTEM_ERROR } from '../shared/form-errors.ts';
-import type { StaffUser } from '../lib/server/auth.ts';
+import type { StaffUser } from '../domain/accounts/auth.ts';
 import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../shared/errors.ts';
 import { TransitionError } from '../lib/workflow.ts';
 import { can, refusalFor, type Permission } from '../shared/permissions.ts';

@@ -6,14 +6,14 @@ import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions'
 import {
   changePasswordSchema, correctionSchema, createUserSchema, linkLedgerSchema, loginSchema, reportTextSchema, revealSchema,
   safeStaffPath, updateUserSchema, userIdSchema, workflowSchema, custodianRequestIdSchema, custodianSetupSchema,
-} from '../lib/schemas/staff.ts';
-import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, grantsCustodian, requestCustodianChange } from '../lib/server/custodian-access.ts';
+} from '../domain/accounts/account-schema.ts';
+import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, grantsCustodian, requestCustodianChange } from '../domain/accounts/custodian-access.ts';
 import { getDb } from '../server/db.ts';
-import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../lib/server/auth.ts';
+import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../domain/accounts/auth.ts';
 import { recordAudit } from '../server/audit.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
 import { performActWithPhotos } from '../lib/server/staff-photos.ts';
-import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../lib/server/staff-users.ts';
+import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../domain/accounts/staff-users.ts';
 import { requestClientKey } from '../server/client-address.ts';
 import { getSecrets } from '../server/secrets.ts';
 import { guarded, requireStaff } from './guard.ts';

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { createDb } from '../server/db.ts';
-import { createStaffUser } from '../lib/server/staff-users.ts';
+import { createStaffUser } from '../domain/accounts/staff-users.ts';
 import { InputError } from '../shared/errors.ts';
 import { provideDatabase } from './database.ts';
 

@@ -4,8 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import type { StaffUser } from '../lib/server/auth.ts';
-import { missingAuditLabels, type AuditAction } from '../lib/audit-view.ts';
+import type { StaffUser } from '../domain/accounts/auth.ts';
+import { missingAuditLabels, type AuditAction } from '../domain/accounts/audit-view.ts';
 
 export interface AuditEntry {
   /** One of AUDIT_ACTIONS (audit-view.ts), so the audit page can name it. */

@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/cli/build.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AUDIT_ACTIONS } from '../../src/lib/audit-view.ts';
+import { AUDIT_ACTIONS } from '../../src/domain/accounts/audit-view.ts';
 import { canOpen, STAFF_ROUTES, staffHome, type StaffRole, type StaffRoute } from '../../src/shared/permissions.ts';
 import { calendarStatus } from '../../src/shared/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

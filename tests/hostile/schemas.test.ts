@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { noticeDraftSchema, noticeActSchema } from '../../src/domain/notices/notice-schema.ts';
 import { parseQueueFilter } from '../../src/lib/schemas/queue-filter.ts';
-import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/lib/schemas/staff.ts';
+import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/domain/accounts/account-schema.ts';
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/shared/text-safety.ts';
-import { parseAuditFilter } from '../../src/lib/schemas/audit-filter.ts';
+import { parseAuditFilter } from '../../src/domain/accounts/audit-filter.ts';
 import { createHash } from 'node:crypto';
 import { cspForPage, headerListWithBase, withFrameAncestors } from '../../src/server/security-headers.ts';
 import { ledgerDateSchema, ledgerEditSchema } from '../../src/domain/ledger/ledger-schema.ts';

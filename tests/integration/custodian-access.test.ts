@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { validateSessionToken } from '../../src/lib/server/auth.ts';
+import { validateSessionToken } from '../../src/domain/accounts/auth.ts';
 import {
   cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, listPendingCustodianRequests, requestCustodianChange,
-} from '../../src/lib/server/custodian-access.ts';
-import { createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
+} from '../../src/domain/accounts/custodian-access.ts';
+import { createStaffUser, signIn, updateStaffUser } from '../../src/domain/accounts/staff-users.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertUser, PASSWORD } from './staff-fixtures.ts';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../db/seed/demo.ts';
-import { createStaffUser } from '../../src/lib/server/staff-users.ts';
-import type { StaffUser } from '../../src/lib/server/auth.ts';
+import { createStaffUser } from '../../src/domain/accounts/staff-users.ts';
+import type { StaffUser } from '../../src/domain/accounts/auth.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../../src/domain/notices/notice-drafts.ts';
 import { findPublicNotice, listPublishedNotices } from '../../src/domain/notices/notices.ts';
 import { noticesDataset } from '../../src/domain/bulletins/open-data.ts';

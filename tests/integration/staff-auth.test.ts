@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   createSession, generateSessionToken, invalidateSession, invalidateUserSessions, sessionIdFromToken, validateSessionToken,
-} from '../../src/lib/server/auth.ts';
+} from '../../src/domain/accounts/auth.ts';
 import { RATE_RULES } from '../../src/server/rate-limit.ts';
 import { InputError } from '../../src/shared/errors.ts';
-import { accountSlowdownMs, changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/lib/server/staff-users.ts';
+import { accountSlowdownMs, changePassword, createStaffUser, signIn, updateStaffUser } from '../../src/domain/accounts/staff-users.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertUser } from './staff-fixtures.ts';
 

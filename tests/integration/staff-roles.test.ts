@@ -4,13 +4,13 @@
  * so a refusal can only come from the role or from the report being out of the user's sight.
  */
 import { describe, expect, it } from 'vitest';
-import { createSession, generateSessionToken, type StaffUser } from '../../src/lib/server/auth.ts';
+import { createSession, generateSessionToken, type StaffUser } from '../../src/domain/accounts/auth.ts';
 import { countByStatus, listQueue, queuePoints } from '../../src/lib/server/queue.ts';
 import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
 import { ForbiddenError, InputError } from '../../src/shared/errors.ts';
 import { addStaffPhotos, readPublicPhotoForStaff } from '../../src/lib/server/staff-photos.ts';
 import { addInternalNote, correctReport, linkLedgerItem, loadStaffReport, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
-import { changePassword, createStaffUser, endUserSessions, updateStaffUser } from '../../src/lib/server/staff-users.ts';
+import { changePassword, createStaffUser, endUserSessions, updateStaffUser } from '../../src/domain/accounts/staff-users.ts';
 import { TransitionError, type ActionInput, type ReportState, type WorkflowAction } from '../../src/lib/workflow.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, AUDIT_GROUPS, auditChanges, auditLabel, auditTarget, auditValue, missingAuditLabels } from '../../src/lib/audit-view.ts';
+import { AUDIT_ACTIONS, AUDIT_GROUPS, auditChanges, auditLabel, auditTarget, auditValue, missingAuditLabels } from '../../src/domain/accounts/audit-view.ts';
 import { TRANSITIONS } from '../../src/lib/workflow.ts';
 
 const src = path.resolve(import.meta.dirname, '../../src');

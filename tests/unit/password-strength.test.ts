@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblem } from '../../src/lib/server/password-strength.ts';
+import { passwordProblem } from '../../src/domain/accounts/password-strength.ts';
 
 /** Refused passwords: each with a word the reason must contain, so staff learn what to change. */
 const REFUSED: ReadonlyArray<readonly [password: string, reason: RegExp, personal?: string[]]> = [

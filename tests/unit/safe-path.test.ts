@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { safeBackPath } from '../../src/shared/display.ts';
 import { safeLocalPath } from '../../src/shared/safe-path.ts';
-import { safeStaffPath } from '../../src/lib/schemas/staff.ts';
+import { safeStaffPath } from '../../src/domain/accounts/account-schema.ts';
 import { OPEN_REDIRECT_TRICKS } from '../hostile/corpus.ts';
 
 /** Where an attacker must never get: another host, or anything a browser would run. */

@@ -6,7 +6,7 @@
 import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from '../../lib/server/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { buildProgressReport } from '../ledger/progress-report.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';

@@ -8,7 +8,7 @@ import { chinaToday } from '../../shared/china-time.ts';
 import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from '../../lib/server/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { ForbiddenError, NotFoundError, InputError } from '../../shared/errors.ts';
 import { LedgerFileError, MAX_FILE_BYTES, type ExistingItem, type ImportPlan, type RowError } from './import-columns.ts';

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, EnforcementStep } from '../../server/database.ts';
-import type { StaffUser } from '../../lib/server/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';

@@ -5,7 +5,7 @@
 import { chinaDayAfter, chinaDayStart, chinaToday } from '../../shared/china-time.ts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from './auth.ts';
+import type { StaffUser } from '../../domain/accounts/auth.ts';
 import { reachFilter } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { isBigintId } from '../../shared/ids.ts';

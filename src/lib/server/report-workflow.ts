@@ -7,7 +7,7 @@ import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database, ReportTable } from '../../server/database.ts';
-import type { StaffUser } from './auth.ts';
+import type { StaffUser } from '../../domain/accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { deadlineFor } from './deadlines.ts';

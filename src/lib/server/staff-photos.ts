@@ -1,7 +1,7 @@
 /** Staff's own verification photos, and serving public copies to staff who may see the report. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from './auth.ts';
+import type { StaffUser } from '../../domain/accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from './auth.ts';
+import type { StaffUser } from '../../domain/accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { can, type Permission } from '../../shared/permissions.ts';

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { isBigintId } from '../../shared/ids.ts';
-import type { AuditFilter } from '../schemas/audit-filter.ts';
+import type { AuditFilter } from './audit-filter.ts';
 import { chinaDayAfter, chinaDayStart } from '../../shared/china-time.ts';
 
 

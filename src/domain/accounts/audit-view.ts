@@ -4,12 +4,12 @@
  * carry a person's numbers, and every target as a named link. Tables, like workflow.ts: a new
  * action or field without an entry here fails tests/unit/audit-view.test.ts.
  */
-import { findTownship } from '../config/jurisdiction.ts';
-import { maskContacts } from '../domain/notices/contact-masking.ts';
-import { formatDate, formatDateTime } from '../shared/format.ts';
-import { STAFF_ROLE_LABELS, type StaffRole } from '../shared/permissions.ts';
-import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from '../shared/taxonomy.ts';
-import { STATE_LABELS, TRANSITIONS, isReportState, type WorkflowAction } from './workflow.ts';
+import { findTownship } from '../../config/jurisdiction.ts';
+import { maskContacts } from '../notices/contact-masking.ts';
+import { formatDate, formatDateTime } from '../../shared/format.ts';
+import { STAFF_ROLE_LABELS, type StaffRole } from '../../shared/permissions.ts';
+import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from '../../shared/taxonomy.ts';
+import { STATE_LABELS, TRANSITIONS, isReportState, type WorkflowAction } from '../../lib/workflow.ts';
 
 export type AuditGroup = '账号与登录' | '举报办理' | '举报人身份' | '案例通报' | '台账' | '月报' | '身份保管员';
 
