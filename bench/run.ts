@@ -23,7 +23,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
 import { createDb } from '../src/server/db.ts';
 import { createStaffUser } from '../src/domain/accounts/staff-users.ts';
-import { parseQueueFilter } from '../src/lib/schemas/queue-filter.ts';
+import { parseQueueFilter } from '../src/domain/reports/queue-filter.ts';
 import { forgedRequestCpu, runIntake, makePhoto, type ForgedFigures, type IntakeFigures } from './lib/intake.ts';
 import { load, type LoadFigures } from './lib/load.ts';
 import { writeShippedConfig, writeStaticConfig, writeStaticSameHeadersConfig } from './lib/nginx.ts';
@@ -486,7 +486,7 @@ async function publicPages(appPort: number, databaseUrl: string): Promise<NonNul
 
 function pgbench(databaseUrl: string, seconds: number): number {
   const script = path.join(TMP, 'pgbench-insert.sql');
-  // The columns the app's intake writes (src/lib/server/reports.ts), one row per transaction.
+  // The columns the app's intake writes (src/domain/reports/reports.ts), one row per transaction.
   writeFileSync(
     script,
     `\\set n random(1, 2000000000)

@@ -5,7 +5,7 @@ declare namespace App {
     /** The database, for the service functions a page calls (pages never import it). */
     readonly db: import('kysely').Kysely<import('./server/database.ts').Database>;
     /** What the citizen typed, when the report form comes back with errors. */
-    reportValues?: import('./lib/schemas/report.ts').ReportFormValues;
+    reportValues?: import('./domain/reports/report-schema.ts').ReportFormValues;
     /** The signed-in staff member, on staff pages and POSTs; null otherwise. */
     user: import('./domain/accounts/auth.ts').StaffUser | null;
     session: import('./domain/accounts/auth.ts').Session | null;

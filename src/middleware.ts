@@ -1,7 +1,7 @@
 import { ActionError, actions, getActionContext, isInputError } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { REPORT_TEXT_FIELDS, type ReportFormValues } from './lib/schemas/report.ts';
-import { setReceiptCookie } from './lib/server/report-receipt-cookie.ts';
+import { REPORT_TEXT_FIELDS, type ReportFormValues } from './domain/reports/report-schema.ts';
+import { setReceiptCookie } from './domain/reports/report-receipt-cookie.ts';
 import { SESSION_COOKIE, setSessionTokenCookie, validateSessionToken } from './domain/accounts/auth.ts';
 import { getDb } from './server/db.ts';
 import { isDatabaseUnavailable } from './shared/errors.ts';
@@ -12,7 +12,7 @@ import { SECURITY_HEADERS } from './config/http-headers.ts';
 import { originCheck } from './server/origin-check.ts';
 import { compression } from './server/compression.ts';
 import { REPORT_BODY_LIMIT } from './config/limits.ts';
-import { refuseCheaply, TOO_LARGE_MESSAGE } from './lib/server/report-gate.ts';
+import { refuseCheaply, TOO_LARGE_MESSAGE } from './domain/reports/report-gate.ts';
 import { getSecrets } from './server/secrets.ts';
 import { requestClientKey } from './server/client-address.ts';
 

@@ -7,8 +7,8 @@ import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/server/database.ts';
 import type { StaffUser } from '../../src/domain/accounts/auth.ts';
-import { countByStatus, findNearbyReports, listQueue } from '../../src/lib/server/queue.ts';
-import type { QueueFilter } from '../../src/lib/schemas/queue-filter.ts';
+import { countByStatus, findNearbyReports, listQueue } from '../../src/domain/reports/queue.ts';
+import type { QueueFilter } from '../../src/domain/reports/queue-filter.ts';
 import { percentile } from './proc.ts';
 
 export interface Timing {

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
  * reports each status holds for the current filter; with a million reports, `count(*) … group by
  * status` reads the whole table on every page view. `report_count` keeps those numbers per
  * (status, township, problem class, assigned township, has photos), maintained by triggers on
- * `report`, so the page sums a few hundred rows instead (src/lib/server/queue.ts countByStatus).
+ * `report`, so the page sums a few hundred rows instead (src/domain/reports/queue.ts countByStatus).
  *
  * - The trigger is DEFERRABLE INITIALLY DEFERRED: it runs at commit, so a report's transaction
  *   (photos and all) does not hold a counter row's lock while it works, and a rolled-back

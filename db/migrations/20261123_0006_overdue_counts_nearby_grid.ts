@@ -14,7 +14,7 @@ import { type Kysely, sql } from 'kysely';
  *   before its date into the `-infinity` rows and records the date in report_deadline_fold. The
  *   queue then sums a few hundred rows instead of one per (day, key): 51 000 in the bench, 750
  *   folded. Every folded deadline is before that date, so the sum is right for any today not
- *   earlier; a reader whose clock is behind it counts the rows (src/lib/server/queue.ts).
+ *   earlier; a reader whose clock is behind it counts the rows (src/domain/reports/queue.ts).
  * - The trigger writes a deadline that is already folded into the `-infinity` rows; a change that
  *   races the fold writes its day row, which the next fold moves. Either way the sum is right.
  * - Like report_count: DEFERRABLE INITIALLY DEFERRED, 8 random slots, two keys locked in key
@@ -30,7 +30,7 @@ import { type Kysely, sql } from 'kysely';
  *   ±500 m north–south of the point, at any longitude and any time). Keyed by grid cell of
  *   1/400° (≈ 280 m × 225 m here) and then submission time, it reads the few cells around the
  *   point and, in each, the time window only.
- *   GRID_CELLS_PER_DEGREE in src/lib/server/queue.ts must stay 400 with it.
+ *   GRID_CELLS_PER_DEGREE in src/domain/reports/queue.ts must stay 400 with it.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // No report may be written between the trigger's creation and the first count.

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import type { Database } from '../../src/server/database.ts';
-import { deriveReceiptCode, formatReceiptCode, hashReceiptCode } from '../../src/lib/server/receipt-code.ts';
+import { deriveReceiptCode, formatReceiptCode, hashReceiptCode } from '../../src/domain/reports/receipt-code.ts';
 import { encryptField } from '../../src/server/field-crypto.ts';
 import { createRng } from './ledger-generator.ts';
-import type { ReportState } from '../../src/lib/workflow.ts';
+import type { ReportState } from '../../src/domain/reports/workflow.ts';
 
 const TEXTS = [
   ['house', '村东头有人在麦地里打地基，看样子要盖两层楼，已经砌了半人高。'],

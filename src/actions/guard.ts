@@ -3,7 +3,7 @@ import { ActionError, type ActionAPIContext } from 'astro:actions';
 import { GENERIC_SYSTEM_ERROR } from '../shared/form-errors.ts';
 import type { StaffUser } from '../domain/accounts/auth.ts';
 import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../shared/errors.ts';
-import { TransitionError } from '../lib/workflow.ts';
+import { TransitionError } from '../domain/reports/workflow.ts';
 import { can, refusalFor, type Permission } from '../shared/permissions.ts';
 
 /** The signed-in user, once the permission table lets them do `permission` at all (the row's reach is the service's to check). */

@@ -1,10 +1,10 @@
 import { ActionError, defineAction } from 'astro:actions';
-import { reportSchema } from '../lib/schemas/report.ts';
+import { reportSchema } from '../domain/reports/report-schema.ts';
 import { getDb } from '../server/db.ts';
 import { isDatabaseUnavailable } from '../shared/errors.ts';
 import { getSecrets } from '../server/secrets.ts';
-import { checkReportForm, rateLimitMessage } from '../lib/server/report-gate.ts';
-import { acceptReport } from '../lib/server/intake.ts';
+import { checkReportForm, rateLimitMessage } from '../domain/reports/report-gate.ts';
+import { acceptReport } from '../domain/reports/intake.ts';
 import { requestClientKey } from '../server/client-address.ts';
 import { fieldInputError } from './guard.ts';
 

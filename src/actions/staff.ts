@@ -11,8 +11,8 @@ import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, 
 import { getDb } from '../server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../domain/accounts/auth.ts';
 import { recordAudit } from '../server/audit.ts';
-import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../lib/server/staff-reports.ts';
-import { performActWithPhotos } from '../lib/server/staff-photos.ts';
+import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../domain/reports/staff-reports.ts';
+import { performActWithPhotos } from '../domain/reports/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../domain/accounts/staff-users.ts';
 import { requestClientKey } from '../server/client-address.ts';
 import { getSecrets } from '../server/secrets.ts';

@@ -12,7 +12,7 @@
  * Anything undecided goes on to Astro unchanged, where the report gate checks the whole form.
  */
 import type http from 'node:http';
-import { checkFormOrigin } from '../lib/server/report-form-check.ts';
+import { checkFormOrigin } from '../domain/reports/report-form-check.ts';
 import { multipartBoundary, readMultipartPrefix } from '../server/multipart-prefix.ts';
 import { getSecrets } from '../server/secrets.ts';
 

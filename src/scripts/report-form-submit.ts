@@ -2,7 +2,7 @@
  * The report form's submit: posted with XMLHttpRequest for upload progress, one request at a
  * time, and a failure shown as the server shows it (error summary, messages beside the fields).
  */
-import { buildFormErrors, CHOOSE_PHOTOS_AGAIN, FORM_EXPIRED_MESSAGE, REPORT_FIELD_HREFS } from '../lib/report-form-view.ts';
+import { buildFormErrors, CHOOSE_PHOTOS_AGAIN, FORM_EXPIRED_MESSAGE, REPORT_FIELD_HREFS } from '../domain/reports/report-form-view.ts';
 import { clearDraft } from './report-form-draft.ts';
 
 interface SubmitResponse {

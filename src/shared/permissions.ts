@@ -8,7 +8,7 @@
  * write case notices from, and so on. Rules that are not about roles (four eyes on notices, two
  * admins for a custodian, the workflow's states) stay with the code that owns them.
  */
-import type { WorkflowAction } from '../lib/workflow.ts';
+import type { WorkflowAction } from '../domain/reports/workflow.ts';
 
 export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
 

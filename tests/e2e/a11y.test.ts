@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/server/db.ts';
-import { formatReceiptCode, withCheck } from '../../src/lib/server/receipt-code.ts';
+import { formatReceiptCode, withCheck } from '../../src/domain/reports/receipt-code.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';
 import { baseUrl, describeViolations, runAxe, useBrowser, watchedPage, type WatchedPage } from './browser.ts';
 

@@ -15,7 +15,7 @@ import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { createDb } from '../../src/server/db.ts';
-import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
+import { hashReceiptCode, normalizeReceiptCode } from '../../src/domain/reports/receipt-code.ts';
 import { baseUrl, describeViolations, runAxe, useBrowser, watchedPage, type WatchedPage } from './browser.ts';
 
 const PASSWORD = process.env.E2E_STAFF_PASSWORD ?? 'Demo-pass-2026-e2e';

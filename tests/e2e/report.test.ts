@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LngLat } from '../../src/config/types.ts';
 import { distanceMetres } from '../../src/lib/geo.ts';
 import { createDb } from '../../src/server/db.ts';
-import { hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/lib/server/receipt-code.ts';
+import { hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/domain/reports/receipt-code.ts';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { phoneJpeg } from '../support/photos.ts';
 import { startServeOnly, type AppProcess } from './app-process.ts';

@@ -14,7 +14,7 @@ import { canOpen, STAFF_ROUTES, staffHome, type StaffRole, type StaffRoute } fro
 import { calendarStatus } from '../../src/shared/calendar-status.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/server/db.ts';
-import { hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
+import { hashReceiptCode, normalizeReceiptCode } from '../../src/domain/reports/receipt-code.ts';
 import { phoneJpeg } from '../support/photos.ts';
 import { baseUrl, describeViolations, measureCells, runAxe, useBrowser } from './browser.ts';
 

@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/server/database.ts';
-import { deriveReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../../src/lib/server/receipt-code.ts';
+import { deriveReceiptCode, hashReceiptCode, normalizeReceiptCode } from '../../src/domain/reports/receipt-code.ts';
 import type { Submission } from './load.ts';
 
 export interface Figures {

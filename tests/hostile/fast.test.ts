@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { pointInPolygon } from '../../src/lib/geo.ts';
 import { createDb } from '../../src/server/db.ts';
-import { hashReceiptCode, formatReceiptCode } from '../../src/lib/server/receipt-code.ts';
+import { hashReceiptCode, formatReceiptCode } from '../../src/domain/reports/receipt-code.ts';
 import {
   answer, baseUrl, CHINESE, clearRateLimits, countRows, errorSummary, expectReceiptOr4xxInChinese, get, insertReport, multipart, plus,
   postTo, REPORT_URL, reportFields, signIn, TokenPool, visibleText, type Answer, type Upload,

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { chinaToday } from '../../src/shared/china-time.ts';
-import { reportSchema, type ValidReport } from '../../src/lib/schemas/report.ts';
-import { acceptReport, type IntakeContext } from '../../src/lib/server/intake.ts';
+import { reportSchema, type ValidReport } from '../../src/domain/reports/report-schema.ts';
+import { acceptReport, type IntakeContext } from '../../src/domain/reports/intake.ts';
 import { RATE_RULES } from '../../src/server/rate-limit.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';

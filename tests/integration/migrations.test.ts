@@ -4,7 +4,7 @@ import { migrateDownToZero, migrateToLatest } from '../../db/migrate.ts';
 import { useTestDatabase } from './helpers.ts';
 import { TEXT_LIMITS } from '../../db/migrations/20261206_0012_text_limits.ts';
 import { STATE_CHECKS } from '../../db/migrations/20261206_0013_state_checks.ts';
-import { REPORT_STATES } from '../../src/lib/workflow.ts';
+import { REPORT_STATES } from '../../src/domain/reports/workflow.ts';
 import { insertReport, insertUser } from './staff-fixtures.ts';
 
 const db = useTestDatabase();

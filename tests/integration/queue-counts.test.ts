@@ -1,7 +1,7 @@
 import { chinaToday } from '../../src/shared/china-time.ts';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { countByStatus } from '../../src/lib/server/queue.ts';
+import { countByStatus } from '../../src/domain/reports/queue.ts';
 import type { StaffUser } from '../../src/domain/accounts/auth.ts';
 import { useTestDatabase } from './helpers.ts';
 import { insertReport, insertUser } from './staff-fixtures.ts';

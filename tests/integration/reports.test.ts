@@ -4,12 +4,12 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/server/db.ts';
 import { decryptField } from '../../src/server/field-crypto.ts';
-import { postgresPhotoStore, type PhotoStore } from '../../src/lib/server/photo-store.ts';
+import { postgresPhotoStore, type PhotoStore } from '../../src/domain/reports/photo-store.ts';
 import { dailyClientKey, hitRateLimit, hitRateLimits, RATE_RULES, type RateRule } from '../../src/server/rate-limit.ts';
-import { deriveReceiptCode, hashReceiptCode } from '../../src/lib/server/receipt-code.ts';
-import { findReportForTracking, submitReport, type IntakeKeys, type IntakeReport } from '../../src/lib/server/reports.ts';
-import { processPhotoFiles } from '../../src/lib/server/photos.ts';
-import { reportSchema } from '../../src/lib/schemas/report.ts';
+import { deriveReceiptCode, hashReceiptCode } from '../../src/domain/reports/receipt-code.ts';
+import { findReportForTracking, submitReport, type IntakeKeys, type IntakeReport } from '../../src/domain/reports/reports.ts';
+import { processPhotoFiles } from '../../src/domain/reports/photos.ts';
+import { reportSchema } from '../../src/domain/reports/report-schema.ts';
 import { asFile, phoneJpeg, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 

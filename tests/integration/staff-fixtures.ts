@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/server/database.ts';
 import { hashPassword, type StaffUser } from '../../src/domain/accounts/auth.ts';
 import { encryptField } from '../../src/server/field-crypto.ts';
-import type { ReportState } from '../../src/lib/workflow.ts';
+import type { ReportState } from '../../src/domain/reports/workflow.ts';
 import type { StaffRole } from '../../src/shared/permissions.ts';
 
 export const PASSWORD = 'Correct-horse-42';

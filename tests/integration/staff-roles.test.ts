@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSession, generateSessionToken, type StaffUser } from '../../src/domain/accounts/auth.ts';
-import { countByStatus, listQueue, queuePoints } from '../../src/lib/server/queue.ts';
-import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
+import { countByStatus, listQueue, queuePoints } from '../../src/domain/reports/queue.ts';
+import { performWorkflowAction } from '../../src/domain/reports/report-workflow.ts';
 import { ForbiddenError, InputError } from '../../src/shared/errors.ts';
-import { addStaffPhotos, readPublicPhotoForStaff } from '../../src/lib/server/staff-photos.ts';
-import { addInternalNote, correctReport, linkLedgerItem, loadStaffReport, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
+import { addStaffPhotos, readPublicPhotoForStaff } from '../../src/domain/reports/staff-photos.ts';
+import { addInternalNote, correctReport, linkLedgerItem, loadStaffReport, replyToReport, revealIdentity } from '../../src/domain/reports/staff-reports.ts';
 import { changePassword, createStaffUser, endUserSessions, updateStaffUser } from '../../src/domain/accounts/staff-users.ts';
-import { TransitionError, type ActionInput, type ReportState, type WorkflowAction } from '../../src/lib/workflow.ts';
+import { TransitionError, type ActionInput, type ReportState, type WorkflowAction } from '../../src/domain/reports/workflow.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertLedgerItem, insertReport, insertUser, PASSWORD, REPORTER, reporterKey } from './staff-fixtures.ts';

@@ -4,18 +4,18 @@
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { deadlineFor } from '../../src/lib/server/deadlines.ts';
+import { deadlineFor } from '../../src/domain/reports/deadlines.ts';
 import { isProvisionalDeadline } from '../../src/shared/calendar-status.ts';
-import { findNearbyReports } from '../../src/lib/server/queue.ts';
-import { findReportForTracking } from '../../src/lib/server/reports.ts';
-import { performWorkflowAction } from '../../src/lib/server/report-workflow.ts';
+import { findNearbyReports } from '../../src/domain/reports/queue.ts';
+import { findReportForTracking } from '../../src/domain/reports/reports.ts';
+import { performWorkflowAction } from '../../src/domain/reports/report-workflow.ts';
 import { InputError } from '../../src/shared/errors.ts';
-import { addStaffPhotos, insertStaffPhotos, performActWithPhotos, prepareStaffPhotos } from '../../src/lib/server/staff-photos.ts';
-import type { PhotoStore } from '../../src/lib/server/photo-store.ts';
-import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/lib/server/staff-reports.ts';
+import { addStaffPhotos, insertStaffPhotos, performActWithPhotos, prepareStaffPhotos } from '../../src/domain/reports/staff-photos.ts';
+import type { PhotoStore } from '../../src/domain/reports/photo-store.ts';
+import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../../src/domain/reports/staff-reports.ts';
 import { endUserSessions, updateStaffUser } from '../../src/domain/accounts/staff-users.ts';
 import type { StaffUser } from '../../src/domain/accounts/auth.ts';
-import type { ReportState } from '../../src/lib/workflow.ts';
+import type { ReportState } from '../../src/domain/reports/workflow.ts';
 import { asFile, tinyPng } from '../support/photos.ts';
 import { useTestDatabase } from './helpers.ts';
 import { auditRows, insertLedgerItem, insertReport, insertUser, reporterKey } from './staff-fixtures.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, AUDIT_GROUPS, auditChanges, auditLabel, auditTarget, auditValue, missingAuditLabels } from '../../src/domain/accounts/audit-view.ts';
-import { TRANSITIONS } from '../../src/lib/workflow.ts';
+import { TRANSITIONS } from '../../src/domain/reports/workflow.ts';
 
 const src = path.resolve(import.meta.dirname, '../../src');
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { chinaToday } from '../../src/shared/china-time.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { calendarStatus, isProvisionalDeadline } from '../../src/shared/calendar-status.ts';
-import { deadlineFor } from '../../src/lib/server/deadlines.ts';
+import { deadlineFor } from '../../src/domain/reports/deadlines.ts';
 import { calendarCoverage } from '../../src/shared/working-days.ts';
 
 afterEach(() => vi.useRealTimers());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldMessagesOf, formErrorsOf, GENERIC_INPUT_ERROR, GENERIC_SYSTEM_ERROR } from '../../src/shared/form-errors.ts';
-import { buildFormErrors, CHOOSE_PHOTOS_AGAIN, REPORT_FIELD_HREFS } from '../../src/lib/report-form-view.ts';
+import { buildFormErrors, CHOOSE_PHOTOS_AGAIN, REPORT_FIELD_HREFS } from '../../src/domain/reports/report-form-view.ts';
 
 const HREFS = { login: '#login', password: '#password', _form: '#login' };
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { issueFormToken, readFormToken } from '../../src/lib/server/form-token.ts';
+import { issueFormToken, readFormToken } from '../../src/domain/reports/form-token.ts';
 
 const secret = Buffer.alloc(32, 1);
 const key = '0b6e7c1a-2d3f-4a5b-9c8d-7e6f5a4b3c2d';

@@ -51,7 +51,7 @@ describe('each check', () => {
 
   it('is written once: control characters, the photo loop, the client key, the report body limit', () => {
     expect(where(/\\u0000-\\u0008/)).toEqual(['shared/text-safety.ts']);
-    expect(where(/\bprocessPhoto\(/)).toEqual(['lib/server/photos.ts']);
+    expect(where(/\bprocessPhoto\(/)).toEqual(['domain/reports/photos.ts']);
     expect(where(/\bdailyClientKey\(/)).toEqual(['server/client-address.ts', 'server/rate-limit.ts']);
     expect(where(/55 \* 1024 \* 1024/)).toEqual(['config/limits.ts']);
   });

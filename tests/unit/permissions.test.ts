@@ -5,7 +5,7 @@ import {
   can, canOpen, PERMISSION_NAMES, PERMISSIONS, reachOf, refusalFor, rolesFor, STAFF_NAV, STAFF_ROLES, STAFF_ROUTES, staffHome,
   type Asker, type Permission, type StaffRole, type Subject,
 } from '../../src/shared/permissions.ts';
-import { WORKFLOW_ACTIONS } from '../../src/lib/workflow.ts';
+import { WORKFLOW_ACTIONS } from '../../src/domain/reports/workflow.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Who may do what, written out by hand from the issues and the workflow (NOT derived from

@@ -5,8 +5,8 @@ import exifr from 'exifr';
 import piexif from 'piexifjs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { processPhoto } from '../../src/lib/server/photos.ts';
-import { PHOTO_LIMITS, PhotoError, detectPhotoType, type PhotoErrorCode } from '../../src/lib/photo-rules.ts';
+import { processPhoto } from '../../src/domain/reports/photos.ts';
+import { PHOTO_LIMITS, PhotoError, detectPhotoType, type PhotoErrorCode } from '../../src/domain/reports/photo-rules.ts';
 
 /*
  * tests/fixtures/photos/sample-64x48.heic (566 bytes, HEVC) was made on Debian 12 with libheif-examples 1.15.1 (x265):

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveReceiptCode, formatReceiptCode, hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/lib/server/receipt-code.ts';
+import { deriveReceiptCode, formatReceiptCode, hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/domain/reports/receipt-code.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const secret = Buffer.alloc(32, 7);

@@ -16,8 +16,8 @@ import {
   TRANSITIONS,
   WORKFLOW_ACTIONS,
   type WorkflowAction,
-} from '../../src/lib/workflow.ts';
-import { REFUSAL_REASONS } from '../../src/lib/refusal-reasons.ts';
+} from '../../src/domain/reports/workflow.ts';
+import { REFUSAL_REASONS } from '../../src/domain/reports/refusal-reasons.ts';
 import { STAFF_ROLES } from '../../src/shared/permissions.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
-import { WORKFLOW_ACTIONS, type ActionInput } from '../../lib/workflow.ts';
+import { WORKFLOW_ACTIONS, type ActionInput } from '../reports/workflow.ts';
 import { hasControlChars, plainText as text } from '../../shared/text-safety.ts';
 import { isBigintId, bigintIdField } from '../../shared/ids.ts';
 import { safeLocalPath } from '../../shared/safe-path.ts';

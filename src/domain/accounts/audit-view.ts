@@ -9,7 +9,7 @@ import { maskContacts } from '../notices/contact-masking.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { STAFF_ROLE_LABELS, type StaffRole } from '../../shared/permissions.ts';
 import { labelOf, MEASURES, OUTCOMES, PROBLEM_CLASSES, WITHDRAW_REASONS } from '../../shared/taxonomy.ts';
-import { STATE_LABELS, TRANSITIONS, isReportState, type WorkflowAction } from '../../lib/workflow.ts';
+import { STATE_LABELS, TRANSITIONS, isReportState, type WorkflowAction } from '../reports/workflow.ts';
 
 export type AuditGroup = '账号与登录' | '举报办理' | '举报人身份' | '案例通报' | '台账' | '月报' | '身份保管员';
 

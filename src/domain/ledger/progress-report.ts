@@ -10,7 +10,7 @@ import type { Database } from '../../server/database.ts';
 import { aggregateLedger, describeLedger, listBatches, type BatchSummary } from './ledger.ts';
 import { EMPTY_COUNTS, judgeTarget, rankByFarmland, sumCounts, type CellCounts, type TargetStatus } from './progress.ts';
 import type { PublicCache } from '../../server/public-cache.ts';
-import { hotlineStatsByTownship, type TownshipHotline } from '../../lib/server/hotline-stats.ts';
+import { hotlineStatsByTownship, type TownshipHotline } from '../reports/hotline-stats.ts';
 
 export interface TownshipProgress {
   township: string;

@@ -1,7 +1,7 @@
 /** Photos of case notices: public copies only, served publicly once the notice is published. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import { postgresPhotoStore, type StoredObject } from '../../lib/server/photo-store.ts';
+import { postgresPhotoStore, type StoredObject } from '../reports/photo-store.ts';
 import { isBigintId } from '../../shared/ids.ts';
 
 export async function readNoticePhoto(db: Kysely<Database>, photoId: string, includeDrafts: boolean): Promise<StoredObject | null> {

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { queuePoints } from '../../lib/server/queue.ts';
-import { parseQueueFilter } from '../../lib/schemas/queue-filter.ts';
+import { queuePoints } from '../../domain/reports/queue.ts';
+import { parseQueueFilter } from '../../domain/reports/queue-filter.ts';
 import { guardStaffEndpoint } from '../../server/page-guard.ts';
 
 /** Points of the filtered queue for the staff map, same visibility rules as the list. */

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { guardStaffEndpoint } from '../../../server/page-guard.ts';
-import { readPublicPhotoForStaff } from '../../../lib/server/staff-photos.ts';
+import { readPublicPhotoForStaff } from '../../../domain/reports/staff-photos.ts';
 
 /** Public copies only (no metadata), to signed-in staff who may see the report. */
 export const GET: APIRoute = async ({ locals, params }) => {

@@ -12,8 +12,8 @@
  * asks this module what may happen next.
  */
 import { REFUSAL_REASONS } from './refusal-reasons.ts';
-import { MEASURES, OUTCOMES } from '../shared/taxonomy.ts';
-import { rolesFor, type StaffRole } from '../shared/permissions.ts';
+import { MEASURES, OUTCOMES } from '../../shared/taxonomy.ts';
+import { rolesFor, type StaffRole } from '../../shared/permissions.ts';
 
 // ---------------------------------------------------------------------------------------------
 // States

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import sharp from 'sharp';
-import { detectPhotoType, PHOTO_LIMITS, PhotoError, type PhotoType } from '../photo-rules.ts';
+import { detectPhotoType, PHOTO_LIMITS, PhotoError, type PhotoType } from './photo-rules.ts';
 
 const MIME: Record<PhotoType, string> = { jpeg: 'image/jpeg', png: 'image/png', heic: 'image/heic', webp: 'image/webp' };
 

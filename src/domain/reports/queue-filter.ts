@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import { PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
-import { REPORT_STATES, type ReportState } from '../workflow.ts';
+import { REPORT_STATES, type ReportState } from './workflow.ts';
 import { isRealIsoDate } from '../../shared/text-safety.ts';
 
 /** The queue's filters, as the queries read them (every one optional). */

@@ -4,7 +4,7 @@
  * forged-reports.ts) can refuse a forged submission from the first bytes of its body, and the
  * report gate and Action can give the same answer with the whole form.
  */
-import { FORM_EXPIRED_MESSAGE } from '../report-form-view.ts';
+import { FORM_EXPIRED_MESSAGE } from './report-form-view.ts';
 import { readFormToken, type FormToken } from './form-token.ts';
 
 const FORM_MAX_AGE_MS = 24 * 3600_000;

@@ -1,17 +1,17 @@
 /** Staff's own verification photos, and serving public copies to staff who may see the report. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from '../../domain/accounts/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { processPhotoFiles, type ProcessedPhoto } from './photos.ts';
-import { PHOTO_LIMITS } from '../photo-rules.ts';
+import { PHOTO_LIMITS } from './photo-rules.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import { performWorkflowAction, type ActResult } from './report-workflow.ts';
-import type { ActionInput, WorkflowAction } from '../workflow.ts';
+import type { ActionInput, WorkflowAction } from './workflow.ts';
 
 /**
  * Checks and processes verification photos before anything is stored, so that a bad photo refuses

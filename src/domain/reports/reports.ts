@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { ValidReport } from '../schemas/report.ts';
-import { resolveLocation } from '../schemas/report.ts';
+import type { ValidReport } from './report-schema.ts';
+import { resolveLocation } from './report-schema.ts';
 import { encryptField } from '../../server/field-crypto.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore } from './photo-store.ts';
 import type { ProcessedPhoto } from './photos.ts';

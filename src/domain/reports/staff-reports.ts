@@ -5,13 +5,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from '../../domain/accounts/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { can, type Permission } from '../../shared/permissions.ts';
 import { decryptField } from '../../server/field-crypto.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
-import { isReportState, type ReportState } from '../workflow.ts';
+import { isReportState, type ReportState } from './workflow.ts';
 import { REPORTABLE_CLASSES } from '../../shared/taxonomy.ts';
 import { isBigintId } from '../../shared/ids.ts';
 

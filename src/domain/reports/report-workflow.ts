@@ -1,13 +1,13 @@
 /**
  * Performs one workflow act on a report: checks who may do it, applies the state machine
- * (src/lib/workflow.ts), records what the citizen will read on /track/, and audits it — all in
+ * (src/domain/reports/workflow.ts), records what the citizen will read on /track/, and audits it — all in
  * one transaction, with the report row locked so two staff cannot act on it at once.
  */
 import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database, ReportTable } from '../../server/database.ts';
-import type { StaffUser } from '../../domain/accounts/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requirePermission } from '../../server/staff-access.ts';
 import { deadlineFor } from './deadlines.ts';
@@ -16,8 +16,8 @@ import { labelOf, MEASURES } from '../../shared/taxonomy.ts';
 import {
   applyAction, checkActionInput, isReportState, TRANSITIONS, TransitionError,
   type ActionInput, type ReportState, type WorkflowAction,
-} from '../workflow.ts';
-import { REFUSAL_REASONS } from '../refusal-reasons.ts';
+} from './workflow.ts';
+import { REFUSAL_REASONS } from './refusal-reasons.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import { InputError, NotFoundError } from '../../shared/errors.ts';
 

@@ -10,7 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { ValidReport } from '../schemas/report.ts';
+import type { ValidReport } from './report-schema.ts';
 import { originalSha256, processPhotoFiles } from './photos.ts';
 import { hitRateLimits, RATE_RULES } from '../../server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from './receipt-code.ts';

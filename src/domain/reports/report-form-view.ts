@@ -1,6 +1,6 @@
 /** The report form's error summary and per-field messages, from the one form-error adapter. */
-import type { FormError } from '../components/ErrorSummary.astro';
-import { fieldMessagesOf, formErrorsOf, type FailedSubmission } from '../shared/form-errors.ts';
+import type { FormError } from '../../components/ErrorSummary.astro';
+import { fieldMessagesOf, formErrorsOf, type FailedSubmission } from '../../shared/form-errors.ts';
 
 /**
  * What the server says when a form's signed token is too old or not its own (a tab left open

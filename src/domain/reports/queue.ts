@@ -5,11 +5,11 @@
 import { chinaDayAfter, chinaDayStart, chinaToday } from '../../shared/china-time.ts';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { StaffUser } from '../../domain/accounts/auth.ts';
+import type { StaffUser } from '../accounts/auth.ts';
 import { reachFilter } from '../../server/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { isBigintId } from '../../shared/ids.ts';
-import type { QueueFilter } from '../schemas/queue-filter.ts';
+import type { QueueFilter } from './queue-filter.ts';
 
 
 export interface QueueRow {
