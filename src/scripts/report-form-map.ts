@@ -5,8 +5,8 @@
  */
 import L from 'leaflet';
 import type { LngLat } from '../config/types.ts';
-import { pointInPolygon } from '../lib/geo.ts';
-import { locatePoint, type LocatableTownship } from '../lib/locate.ts';
+import { pointInPolygon } from '../domain/places/geo.ts';
+import { locatePoint, type LocatableTownship } from '../domain/places/locate.ts';
 import { createBaseMap, markerIcon, type BaseMapConfig } from './staff-map.ts';
 
 export interface MapConfig extends BaseMapConfig {

@@ -5,7 +5,7 @@
  * a draft kept in this browser, and a submit with upload progress that never double-posts.
  */
 import type { LngLat } from '../config/types.ts';
-import { detectGcj02Offset, pointInPolygon } from '../lib/geo.ts';
+import { detectGcj02Offset, pointInPolygon } from '../domain/places/geo.ts';
 import { keepDraft } from './report-form-draft.ts';
 import { filterVillages, setUpMap, setUpPhotoLocation, type MapConfig, type MapPins } from './report-form-map.ts';
 import { enhanceSubmit } from './report-form-submit.ts';

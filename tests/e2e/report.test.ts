@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LngLat } from '../../src/config/types.ts';
-import { distanceMetres } from '../../src/lib/geo.ts';
+import { distanceMetres } from '../../src/domain/places/geo.ts';
 import { createDb } from '../../src/server/db.ts';
 import { hashReceiptCode, normalizeReceiptCode, withCheck } from '../../src/domain/reports/receipt-code.ts';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';

@@ -6,7 +6,7 @@
  */
 import type { LngLat } from '../../src/config/types.ts';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import { pointInPolygon, gcj02ToWgs84 } from '../../src/lib/geo.ts';
+import { pointInPolygon, gcj02ToWgs84 } from '../../src/domain/places/geo.ts';
 
 const PWN = 'window.__pwned=1';
 

@@ -16,7 +16,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import { pointInPolygon } from '../../src/lib/geo.ts';
+import { pointInPolygon } from '../../src/domain/places/geo.ts';
 import { createDb } from '../../src/server/db.ts';
 import { hashReceiptCode, formatReceiptCode } from '../../src/domain/reports/receipt-code.ts';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
-import { coarsen, detectGcj02Offset, distanceMetres, gcj02ToWgs84, pointInPolygon, wgs84ToGcj02 } from '../../src/lib/geo.ts';
+import { coarsen, detectGcj02Offset, distanceMetres, gcj02ToWgs84, pointInPolygon, wgs84ToGcj02 } from '../../src/domain/places/geo.ts';
 import type { LngLat } from '../../src/config/types.ts';
 
 const boundary = jurisdiction.map.boundary;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locatePoint, type LocatableTownship } from '../../src/lib/locate.ts';
+import { locatePoint, type LocatableTownship } from '../../src/domain/places/locate.ts';
 
 const square = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]] as Array<[number, number]>;
 const TOWNSHIPS: LocatableTownship[] = [

@@ -2,7 +2,7 @@ import { chinaToday } from '../../src/shared/china-time.ts';
 import { describe, expect, it } from 'vitest';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import type { LngLat } from '../../src/config/types.ts';
-import { distanceMetres, gcj02ToWgs84, pointInPolygon, wgs84ToGcj02 } from '../../src/lib/geo.ts';
+import { distanceMetres, gcj02ToWgs84, pointInPolygon, wgs84ToGcj02 } from '../../src/domain/places/geo.ts';
 import { reportSchema, resolveLocation, type ValidReport } from '../../src/domain/reports/report-schema.ts';
 import { asFile, phoneJpeg, tinyPng } from '../support/photos.ts';
 import { processPhotoFiles } from '../../src/domain/reports/photos.ts';

@@ -4,7 +4,7 @@
  */
 import type { LngLat } from '../../config/types.ts';
 import type { GeoJsonGeometry } from '../../server/database.ts';
-import { distanceMetres, pointInPolygon } from '../../lib/geo.ts';
+import { distanceMetres, pointInPolygon } from '../places/geo.ts';
 
 export interface PatchFeature {
   externalId: string;

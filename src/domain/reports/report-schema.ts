@@ -8,7 +8,7 @@ import { chinaToday } from '../../shared/china-time.ts';
 import { z } from 'astro/zod';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { LngLat } from '../../config/types.ts';
-import { detectGcj02Offset, gcj02ToWgs84, pointInPolygon } from '../../lib/geo.ts';
+import { detectGcj02Offset, gcj02ToWgs84, pointInPolygon } from '../places/geo.ts';
 import { REPORTABLE_CLASSES } from '../../shared/taxonomy.ts';
 import { PHOTO_LIMITS, PHOTO_SIGNATURE_BYTES, photoFileProblem } from './photo-rules.ts';
 import { hasControlChars, isRealIsoDate } from '../../shared/text-safety.ts';

@@ -3,7 +3,7 @@
  * which is offset by a few hundred metres; a citizen copying coordinates from them must be
  * corrected. Also: point-in-polygon for the jurisdiction and coarsening for public maps.
  */
-import type { LngLat } from '../config/types.ts';
+import type { LngLat } from '../../config/types.ts';
 
 const A = 6378245.0;
 const EE = 0.00669342162296594323;

@@ -4,7 +4,7 @@
  * lies in it; otherwise the nearest township seat. Within the township, the nearest village with a
  * configured position, if any has one.
  */
-import type { LngLat } from '../config/types.ts';
+import type { LngLat } from '../../config/types.ts';
 import { distanceMetres, pointInPolygon } from './geo.ts';
 
 export interface LocatableTownship {
