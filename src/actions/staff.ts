@@ -10,7 +10,7 @@ import {
 import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, grantsCustodian, requestCustodianChange } from '../domain/accounts/custodian-access.ts';
 import { getDb } from '../server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../domain/accounts/auth.ts';
-import { recordAudit } from '../server/audit.ts';
+import { recordAudit } from '../domain/accounts/audit.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../domain/reports/staff-reports.ts';
 import { performActWithPhotos } from '../domain/reports/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../domain/accounts/staff-users.ts';

@@ -1,5 +1,5 @@
 /**
- * The per-visitor part of the site's styles (see src/shared/display.ts): the large-text, high-contrast
+ * The per-visitor part of the site's styles (see src/domain/site/display.ts): the large-text, high-contrast
  * rules when the gd_display cookie asks for them, an empty stylesheet otherwise. Never in a shared
  * cache (private, Vary: Cookie); browsers revalidate it on each page (no-cache) and get a 304
  * while the choice is unchanged.
@@ -7,7 +7,7 @@
 import type { APIRoute } from 'astro';
 import { createHash } from 'node:crypto';
 import largeCss from '../styles/display-large.css?raw';
-import { DISPLAY_COOKIE, displayModeOf } from '../shared/display.ts';
+import { DISPLAY_COOKIE, displayModeOf } from '../domain/site/display.ts';
 
 export const prerender = false;
 

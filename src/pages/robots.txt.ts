@@ -1,4 +1,4 @@
 import type { APIRoute } from 'astro';
-import { robotsResponse } from '../server/sitemap-responses.ts';
+import { robotsResponse } from '../domain/site/sitemap-responses.ts';
 
 export const GET: APIRoute = ({ url }) => robotsResponse(url);

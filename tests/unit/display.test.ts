@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayModeOf, displaySwitchHref, parseDisplayMode, safeBackPath } from '../../src/shared/display.ts';
+import { displayModeOf, displaySwitchHref, parseDisplayMode, safeBackPath } from '../../src/domain/site/display.ts';
 
 describe('the display switch (大字号/高对比度)', () => {
   it('goes back to paths on this site, query and fragment included', () => {

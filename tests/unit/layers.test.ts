@@ -1,6 +1,7 @@
 /**
- * What each layer may import, checked on the source: schemas are pure (no server module, no
- * sharp, no database), so any of them runs in a test, a page or a browser bundle alike.
+ * What each folder may import (the README's map), checked on the source: shared/ and server/
+ * stand below every domain, schemas are pure (no server module, no sharp, no database) so any of
+ * them runs in a test, a page or a browser bundle alike, and pages run no SQL.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,13 +22,48 @@ const importsOf = (text: string): string[] => [...text.matchAll(/^\s*import\s[^;
 
 describe('the schemas', () => {
   it('import no server module, no image library and no database', () => {
-    // A domain's input schemas are its *-schema.ts and *-filter.ts files (src/lib/schemas/ until moved).
-    const schemas = filesUnder('.').filter(({ file }) => /(?:-schema|-filter)\.ts$|^lib\/schemas\//.test(file));
+    // A domain's input schemas are its *-schema.ts and *-filter.ts files.
+    const schemas = filesUnder('domain').filter(({ file }) => /(?:-schema|-filter)\.ts$/.test(file));
     expect(schemas.length).toBeGreaterThanOrEqual(7);
     const offenders = schemas.flatMap(({ file, text }) =>
       importsOf(text).filter((i) => /\/server\/|^sharp$|^kysely$|^pg$|^node:/.test(i)).map((i) => `${file} → ${i}`),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+/** The folder under src/ an import lands in ('domain/reports', 'shared', 'config', …), or null for a package. */
+function folderOf(file: string, specifier: string): string | null {
+  if (!specifier.startsWith('.')) return null;
+  const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+  const [top, sub] = target.split('/');
+  return top === 'domain' ? `domain/${sub}` : top!;
+}
+
+/** Every import of a folder's files that lands outside `allowed`; `import type` lines may also land in `typesFrom`. */
+function importsOutside(dir: string, allowed: readonly string[], typesFrom: readonly string[] = []): string[] {
+  return filesUnder(dir).flatMap(({ file, text }) =>
+    [...text.matchAll(/^\s*import\s(type\s)?[^;]*?from\s+'([^']+)'/gm)]
+      .filter(([, typeOnly, specifier]) => {
+        const folder = folderOf(file, specifier!);
+        return folder !== null && !allowed.includes(folder) && !(typeOnly && typesFrom.includes(folder));
+      })
+      .map(([, , specifier]) => `${file} → ${specifier}`),
+  );
+}
+
+describe('the folders', () => {
+  it("shared/ imports only config/ (and, as types, the workflow's act names and the error summary's item)", () => {
+    expect(importsOutside('shared', ['shared', 'config'], ['domain/reports', 'components'])).toEqual([]);
+  });
+
+  it('server/ imports only shared/ and config/', () => {
+    expect(importsOutside('server', ['server', 'shared', 'config'])).toEqual([]);
+  });
+
+  it("domain/ imports no page, component, layout, Action or browser script (types of a component's props excepted)", () => {
+    const domains = readdirSync(path.join(src, 'domain'));
+    expect(importsOutside('domain', [...domains.map((d) => `domain/${d}`), 'shared', 'server', 'config'], ['components'])).toEqual([]);
   });
 });
 

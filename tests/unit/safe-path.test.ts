@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeBackPath } from '../../src/shared/display.ts';
+import { safeBackPath } from '../../src/domain/site/display.ts';
 import { safeLocalPath } from '../../src/shared/safe-path.ts';
 import { safeStaffPath } from '../../src/domain/accounts/account-schema.ts';
 import { OPEN_REDIRECT_TRICKS } from '../hostile/corpus.ts';

@@ -16,12 +16,12 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { findUserByLogin, hashPassword, invalidateUserSessions, type StaffUser } from './auth.ts';
-import { recordAudit } from '../../server/audit.ts';
+import { recordAudit } from './audit.ts';
 import { passwordProblem } from './password-strength.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from '../../server/rate-limit.ts';
 import { InputError } from '../../shared/errors.ts';
 import { accountNameProblems } from './staff-users.ts';
-import { requirePermission } from '../../server/staff-access.ts';
+import { requirePermission } from './staff-access.ts';
 
 /** How long a confirmed setup code stays usable. */
 export const SETUP_HOURS = 72;

@@ -10,10 +10,10 @@ import {
   verifyPassword, type Session, type StaffUser,
 } from './auth.ts';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from './password-strength.ts';
-import { recordAudit } from '../../server/audit.ts';
+import { recordAudit } from './audit.ts';
 import { hitRateLimit, RATE_RULES, refundRateLimit } from '../../server/rate-limit.ts';
 import { isStaffRole, type StaffRole } from '../../shared/permissions.ts';
-import { requirePermission } from '../../server/staff-access.ts';
+import { requirePermission } from './staff-access.ts';
 import { InputError } from '../../shared/errors.ts';
 
 export type SignInResult =

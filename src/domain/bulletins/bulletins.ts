@@ -7,12 +7,12 @@ import { chinaToday } from '../../shared/china-time.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { StaffUser } from '../accounts/auth.ts';
-import { recordAudit } from '../../server/audit.ts';
+import { recordAudit } from '../accounts/audit.ts';
 import { buildProgressReport } from '../ledger/progress-report.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';
 import type { BulletinSnapshot } from './bulletin-snapshot.ts';
 import { isBigintId } from '../../shared/ids.ts';
-import { requirePermission } from '../../server/staff-access.ts';
+import { requirePermission } from '../accounts/staff-access.ts';
 
 export function snapshotOf(report: Awaited<ReturnType<typeof buildProgressReport>>): BulletinSnapshot {
   return {

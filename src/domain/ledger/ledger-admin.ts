@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { jurisdiction } from '../../config/jurisdiction.ts';
 import type { Database } from '../../server/database.ts';
 import type { StaffUser } from '../accounts/auth.ts';
-import { recordAudit } from '../../server/audit.ts';
+import { recordAudit } from '../accounts/audit.ts';
 import { ForbiddenError, NotFoundError, InputError } from '../../shared/errors.ts';
 import { LedgerFileError, MAX_FILE_BYTES, type ExistingItem, type ImportPlan, type RowError } from './import-columns.ts';
 import { validateLedgerRecords } from './import-check.ts';
@@ -22,7 +22,7 @@ import { isRealIsoDate } from '../../shared/text-safety.ts';
 import type { LngLat } from '../../config/types.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import { can } from '../../shared/permissions.ts';
-import { reachFilter, requirePermission } from '../../server/staff-access.ts';
+import { reachFilter, requirePermission } from '../accounts/staff-access.ts';
 
 
 async function existingItems(db: Kysely<Database>): Promise<Map<string, ExistingItem>> {

@@ -6,8 +6,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, EnforcementStep } from '../../server/database.ts';
 import type { StaffUser } from '../accounts/auth.ts';
-import { recordAudit } from '../../server/audit.ts';
-import { requirePermission } from '../../server/staff-access.ts';
+import { recordAudit } from '../accounts/audit.ts';
+import { requirePermission } from '../accounts/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, type PhotoStore } from '../reports/photo-store.ts';
 import { processPhotoFiles } from '../reports/photos.ts';

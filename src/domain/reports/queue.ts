@@ -6,7 +6,7 @@ import { chinaDayAfter, chinaDayStart, chinaToday } from '../../shared/china-tim
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { StaffUser } from '../accounts/auth.ts';
-import { reachFilter } from '../../server/staff-access.ts';
+import { reachFilter } from '../accounts/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { isBigintId } from '../../shared/ids.ts';
 import type { QueueFilter } from './queue-filter.ts';

@@ -2,8 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { StaffUser } from '../accounts/auth.ts';
-import { recordAudit } from '../../server/audit.ts';
-import { requirePermission } from '../../server/staff-access.ts';
+import { recordAudit } from '../accounts/audit.ts';
+import { requirePermission } from '../accounts/staff-access.ts';
 import { can } from '../../shared/permissions.ts';
 import { postgresPhotoStore, storeReportPhoto, type PhotoStore, type StoredObject } from './photo-store.ts';
 import { processPhotoFiles, type ProcessedPhoto } from './photos.ts';

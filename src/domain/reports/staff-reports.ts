@@ -6,8 +6,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { StaffUser } from '../accounts/auth.ts';
-import { recordAudit } from '../../server/audit.ts';
-import { requirePermission } from '../../server/staff-access.ts';
+import { recordAudit } from '../accounts/audit.ts';
+import { requirePermission } from '../accounts/staff-access.ts';
 import { can, type Permission } from '../../shared/permissions.ts';
 import { decryptField } from '../../server/field-crypto.ts';
 import { NotFoundError, InputError } from '../../shared/errors.ts';

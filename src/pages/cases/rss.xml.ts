@@ -3,8 +3,8 @@ import type { APIRoute } from 'astro';
 import { jurisdiction, findTownship } from '../../config/jurisdiction.ts';
 import { labelOf, OUTCOMES, PROBLEM_CLASSES } from '../../shared/taxonomy.ts';
 import { getNoticePage } from '../../domain/notices/public-notices.ts';
-import { setPublicCaching } from '../../server/public-page.ts';
-import { siteOrigin } from '../../server/site-origin.ts';
+import { setPublicCaching } from '../../domain/site/public-page.ts';
+import { siteOrigin } from '../../domain/site/site-origin.ts';
 
 export const GET: APIRoute = async (context) => {
   const { notices } = await getNoticePage(context.locals.db, context.locals.publicCache, {}, 1, 50);

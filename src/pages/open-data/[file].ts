@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { setPublicCaching } from '../../server/public-page.ts';
+import { setPublicCaching } from '../../domain/site/public-page.ts';
 import { bulletinsDataset, datasetCsv, datasetJson, noticesDataset, OPEN_DATA_LICENCE } from '../../domain/bulletins/open-data.ts';
 
 const DATASETS = { notices: noticesDataset, bulletins: bulletinsDataset } as const;

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getPublicProgressReport } from '../../domain/ledger/progress-report.ts';
 import { PROGRESS_COLUMNS, flattenProgress } from '../../domain/ledger/progress-export.ts';
-import { setPublicCaching } from '../../server/public-page.ts';
+import { setPublicCaching } from '../../domain/site/public-page.ts';
 
 export const GET: APIRoute = async ({ locals }) => {
   const report = await getPublicProgressReport(locals.db, locals.publicCache);

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { queuePoints } from '../../domain/reports/queue.ts';
 import { parseQueueFilter } from '../../domain/reports/queue-filter.ts';
-import { guardStaffEndpoint } from '../../server/page-guard.ts';
+import { guardStaffEndpoint } from '../../domain/accounts/page-guard.ts';
 
 /** Points of the filtered queue for the staff map, same visibility rules as the list. */
 export const GET: APIRoute = async ({ locals, url }) => {

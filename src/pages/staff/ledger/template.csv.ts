@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { ledgerTemplateCsv } from '../../../domain/ledger/import-template.ts';
-import { guardStaffEndpoint } from '../../../server/page-guard.ts';
+import { guardStaffEndpoint } from '../../../domain/accounts/page-guard.ts';
 
 /** The import template, for whoever imports the ledger (the middleware has refused anonymous visitors). */
 export const GET: APIRoute = ({ locals }) => {

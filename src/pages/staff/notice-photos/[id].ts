@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { guardStaffEndpoint } from '../../../server/page-guard.ts';
+import { guardStaffEndpoint } from '../../../domain/accounts/page-guard.ts';
 import { photoResponse, readNoticePhoto } from '../../../domain/notices/notice-photos.ts';
 
 /** Draft notices' photos, for the publicity group and moderators previewing them. */

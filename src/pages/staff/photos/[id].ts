@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { guardStaffEndpoint } from '../../../server/page-guard.ts';
+import { guardStaffEndpoint } from '../../../domain/accounts/page-guard.ts';
 import { readPublicPhotoForStaff } from '../../../domain/reports/staff-photos.ts';
 
 /** Public copies only (no metadata), to signed-in staff who may see the report. */

@@ -4,8 +4,8 @@
  * permission table does not grant it → 403 page. It returns the user or the Response to return.
  */
 import type { AstroGlobal } from 'astro';
-import type { StaffUser } from '../domain/accounts/auth.ts';
-import { can, type Permission } from '../shared/permissions.ts';
+import type { StaffUser } from './auth.ts';
+import { can, type Permission } from '../../shared/permissions.ts';
 
 export async function guardStaffPage(Astro: AstroGlobal, permission: Permission): Promise<StaffUser | Response> {
   Astro.response.headers.set('Cache-Control', 'no-store');

@@ -4,14 +4,14 @@
  * says so (a notice's publication, the ledger's last change, a document's publication), else the
  * date the site was built.
  */
-import { chinaDateOf } from '../shared/china-time.ts';
+import { chinaDateOf } from '../../shared/china-time.ts';
 import { getCollection } from 'astro:content';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
-import type { PublicCache } from './public-cache.ts';
-import { listBulletins } from '../domain/bulletins/bulletins.ts';
-import { getNoticePage } from '../domain/notices/public-notices.ts';
-import { getPublicProgressReport } from '../domain/ledger/progress-report.ts';
+import type { Database } from '../../server/database.ts';
+import type { PublicCache } from '../../server/public-cache.ts';
+import { listBulletins } from '../bulletins/bulletins.ts';
+import { getNoticePage } from '../notices/public-notices.ts';
+import { getPublicProgressReport } from '../ledger/progress-report.ts';
 
 export interface SiteEntry {
   path: string;

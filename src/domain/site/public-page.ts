@@ -1,5 +1,5 @@
 /** Headers for public pages built from the database: shared caches may keep them briefly. */
-import { publicCacheSeconds } from './public-cache.ts';
+import { publicCacheSeconds } from '../../server/public-cache.ts';
 
 export function setPublicCaching(headers: Headers): void {
   const s = publicCacheSeconds();

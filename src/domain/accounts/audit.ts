@@ -3,9 +3,9 @@
  * reason, when). Written on the same handle as the act, so both commit or neither does.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
-import type { StaffUser } from '../domain/accounts/auth.ts';
-import { missingAuditLabels, type AuditAction } from '../domain/accounts/audit-view.ts';
+import type { Database } from '../../server/database.ts';
+import type { StaffUser } from './auth.ts';
+import { missingAuditLabels, type AuditAction } from './audit-view.ts';
 
 export interface AuditEntry {
   /** One of AUDIT_ACTIONS (audit-view.ts), so the audit page can name it. */

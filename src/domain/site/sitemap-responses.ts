@@ -1,7 +1,7 @@
 /** The XML and text answers of the sitemap and robots.txt endpoints, publicly cacheable. */
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
-import type { PublicCache } from './public-cache.ts';
+import type { Database } from '../../server/database.ts';
+import type { PublicCache } from '../../server/public-cache.ts';
 import { setPublicCaching } from './public-page.ts';
 import { listSiteSections, sitemapIndexXml, urlsetXml } from './site-map.ts';
 import { siteOrigin } from './site-origin.ts';

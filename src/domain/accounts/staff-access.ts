@@ -5,8 +5,8 @@
  * staff-reports.ts logs every view before anything is decrypted).
  */
 import { sql, type RawBuilder } from 'kysely';
-import { can, reachOf, refusalFor, type Asker, type Permission, type Reach, type Subject } from '../shared/permissions.ts';
-import { ForbiddenError } from '../shared/errors.ts';
+import { can, reachOf, refusalFor, type Asker, type Permission, type Reach, type Subject } from '../../shared/permissions.ts';
+import { ForbiddenError } from '../../shared/errors.ts';
 
 /** Said when the role may do it but not to this row (another township's report, an open report for publicity). */
 export const OUT_OF_REACH = '您无权处理这件举报';

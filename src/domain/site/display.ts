@@ -5,7 +5,7 @@
  * the large-text rules when it says so, an empty stylesheet otherwise. `/display/?mode=…&back=…`
  * (src/pages/display/index.astro) sets or clears the cookie and goes back to the page.
  */
-import { safeLocalPath } from './safe-path.ts';
+import { safeLocalPath } from '../../shared/safe-path.ts';
 
 export const DISPLAY_COOKIE = 'gd_display';
 export type DisplayMode = 'large' | 'standard';
