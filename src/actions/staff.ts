@@ -4,9 +4,9 @@
  */
 import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
 import {
-  changePasswordSchema, correctionSchema, createUserSchema, linkLedgerSchema, loginSchema, reportTextSchema, revealSchema,
-  safeStaffPath, updateUserSchema, userIdSchema, workflowSchema, custodianRequestIdSchema, custodianSetupSchema,
+  changePasswordSchema, createUserSchema, loginSchema, safeStaffPath, updateUserSchema, userIdSchema, custodianRequestIdSchema, custodianSetupSchema,
 } from '../domain/accounts/account-schema.ts';
+import { correctionSchema, linkLedgerSchema, reportTextSchema, revealSchema, workflowSchema } from '../domain/reports/staff-report-schema.ts';
 import { cancelCustodianChange, completeCustodianSetup, confirmCustodianChange, grantsCustodian, requestCustodianChange } from '../domain/accounts/custodian-access.ts';
 import { getDb } from '../server/db.ts';
 import { deleteSessionTokenCookie, invalidateSession, setSessionTokenCookie } from '../domain/accounts/auth.ts';

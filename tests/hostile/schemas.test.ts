@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { noticeDraftSchema, noticeActSchema } from '../../src/domain/notices/notice-schema.ts';
 import { parseQueueFilter } from '../../src/domain/reports/queue-filter.ts';
-import { correctionSchema, createUserSchema, loginSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/domain/accounts/account-schema.ts';
+import { createUserSchema, loginSchema } from '../../src/domain/accounts/account-schema.ts';
+import { correctionSchema, reportTextSchema, revealSchema, workflowSchema } from '../../src/domain/reports/staff-report-schema.ts';
 import { cleanQueryText, hasControlChars, isRealIsoDate } from '../../src/shared/text-safety.ts';
 import { parseAuditFilter } from '../../src/domain/accounts/audit-filter.ts';
 import { createHash } from 'node:crypto';

@@ -1,73 +1,14 @@
-/** Inputs of the staff Actions. Authorisation is checked in each handler, not here. */
+/** Inputs of the accounts' staff Actions (sign-in, passwords, users, the custodian). Authorisation is checked in each handler, not here. */
 import { z } from 'astro/zod';
-import { WORKFLOW_ACTIONS, type ActionInput } from '../reports/workflow.ts';
 import { hasControlChars, plainText as text } from '../../shared/text-safety.ts';
-import { isBigintId, bigintIdField } from '../../shared/ids.ts';
+import { bigintIdField } from '../../shared/ids.ts';
 import { safeLocalPath } from '../../shared/safe-path.ts';
-
-const id = bigintIdField('缺少举报编号', '举报编号无效');
 
 export const loginSchema = z.object({
   login: z.string({ error: '请填写登录名' }).trim().min(1, { error: '请填写登录名' }).max(64, { error: '登录名最多 64 个字符' }).refine((s) => !hasControlChars(s), { error: '登录名里有无法识别的字符' }),
   password: z.string({ error: '请填写密码' }).min(1, { error: '请填写密码' }).max(200, { error: '密码最多 200 个字符' }),
   /** Where to go after signing in; only staff paths are honoured. */
   next: text(200),
-});
-
-export const workflowSchema = z.object({
-  reportId: id,
-  action: z.enum(WORKFLOW_ACTIONS, { error: '未知的办理操作' }),
-  refusalReason: text(64),
-  // A bigint: twenty digits would reach PostgreSQL as an out-of-range value (a 500).
-  originalReportId: text(20).refine((s) => s === '' || isBigintId(s), { error: '原举报编号无效' }),
-  township: text(32),
-  /** 'yes' | 'no' for recordVerification. */
-  found: z.enum(['yes', 'no'], { error: '请选择现场核查是否属实' }).nullish(),
-  notes: text(4000),
-  measure: text(32),
-  outcome: text(32),
-  publicReply: text(2000),
-  reason: text(1000),
-  /** Verification photos from the township officer. */
-  photos: z.array(z.instanceof(File, { error: '照片上传格式不对，请重新选择照片' })).transform((files) => files.filter((f) => f.size > 0)),
-})
-  // The act's details as the workflow reads them: an empty field is no value, found is yes/no.
-  .transform(({ reportId, action, photos, found, ...fields }) => {
-    const details: ActionInput = {
-      refusalReason: fields.refusalReason || undefined,
-      originalReportId: fields.originalReportId || undefined,
-      township: fields.township || undefined,
-      found: found === 'yes' ? true : found === 'no' ? false : undefined,
-      notes: fields.notes || undefined,
-      measure: fields.measure || undefined,
-      outcome: fields.outcome || undefined,
-      publicReply: fields.publicReply || undefined,
-      reason: fields.reason || undefined,
-    };
-    return { reportId, action, photos, details };
-  });
-
-export const reportTextSchema = z.object({
-  reportId: id,
-  text: text(4000),
-});
-
-export const correctionSchema = z.object({
-  reportId: id,
-  problemClass: text(32),
-  place: text(200),
-  description: text(2000),
-  reason: text(500),
-});
-
-export const revealSchema = z.object({
-  reportId: id,
-  reason: text(500),
-});
-
-export const linkLedgerSchema = z.object({
-  reportId: id,
-  externalId: text(64),
 });
 
 export const changePasswordSchema = z.object({
