@@ -1,5 +1,9 @@
 /** What every staff Action starts with: who is signed in, and may their role do this. */
-import { ActionError, type ActionAPIContext } from 'astro:actions';
+import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
+import type { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
+import { getDb } from '../server/db.ts';
+import type { Database } from '../server/database.ts';
 import { GENERIC_SYSTEM_ERROR } from '../shared/form-errors.ts';
 import type { StaffUser } from '../domain/accounts/auth.ts';
 import { ForbiddenError, NotFoundError, InputError, isDatabaseUnavailable } from '../shared/errors.ts';
@@ -12,6 +16,35 @@ export function requireStaff(context: ActionAPIContext, permission: Permission):
   if (!user) throw new ActionError({ code: 'UNAUTHORIZED', message: '请先登录' });
   if (!can(user, permission)) throw new ActionError({ code: 'FORBIDDEN', message: refusalFor(permission) });
   return user;
+}
+
+/** What a staff Action's act is handed: the database, the signed-in user its permission let through, the parsed form, the request. */
+export interface StaffActArgs<I> {
+  db: Kysely<Database>;
+  user: StaffUser;
+  input: I;
+  context: ActionAPIContext;
+}
+
+/**
+ * A staff form Action, in the one shape they all share: Astro parses the form with `input`, the
+ * signed-in user must hold `permission` (or the one the input names: a workflow act), and `act`
+ * calls the service and answers where to go next. A domain error becomes an Action error with a
+ * fitting status and its Chinese message (guarded).
+ */
+export function staffAction<S extends z.ZodType, R>(
+  input: S,
+  permission: Permission | ((input: z.output<S>) => Permission),
+  act: (args: StaffActArgs<z.output<S>>) => Promise<R>,
+) {
+  const handler = (parsed: z.output<S>, context: ActionAPIContext): Promise<R> =>
+    guarded(() => {
+      const user = requireStaff(context, typeof permission === 'function' ? permission(parsed) : permission);
+      return act({ db: getDb(), user, input: parsed, context });
+    });
+  // Astro's handler type is conditional on the schema, which TypeScript cannot resolve for a
+  // generic S; for any concrete schema it is exactly this handler's type.
+  return defineAction<R, 'form', S>({ accept: 'form', input, handler: handler as Parameters<typeof defineAction<R, 'form', S>>[0]['handler'] });
 }
 
 /**

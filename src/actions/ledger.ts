@@ -1,73 +1,37 @@
-/** Ledger (问题台账) management. Each Action checks the role itself. */
-import { defineAction } from 'astro:actions';
-import { getDb } from '../server/db.ts';
+/** Ledger (问题台账) management. Each Action checks the role itself (staffAction). */
 import { claimRectified, confirmImport, discardImport, editLedgerItem, uploadLedgerFile, verifyRectified } from '../domain/ledger/ledger-admin.ts';
 import { ledgerDateSchema, ledgerEditSchema, ledgerImportSchema, ledgerUploadSchema } from '../domain/ledger/ledger-schema.ts';
-import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
+import { purgePublicCopies, staffAction } from './guard.ts';
+
+const itemPage = (id: string) => `/staff/ledger/items/${id}/`;
 
 export const ledger = {
-  upload: defineAction({
-    accept: 'form',
-    input: ledgerUploadSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'ledger.import');
-        const importId = await uploadLedgerFile(getDb(), user, input.file, input.kind);
-        return { redirectTo: `/staff/ledger/imports/${importId}/` };
-      }),
+  upload: staffAction(ledgerUploadSchema, 'ledger.import', async ({ db, user, input }) => {
+    const importId = await uploadLedgerFile(db, user, input.file, input.kind);
+    return { redirectTo: `/staff/ledger/imports/${importId}/` };
   }),
-  confirm: defineAction({
-    accept: 'form',
-    input: ledgerImportSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'ledger.import');
-        await confirmImport(getDb(), user, input.importId);
-        purgePublicCopies(context);
-        return { redirectTo: `/staff/ledger/imports/${input.importId}/?done=confirmed` };
-      }),
+  confirm: staffAction(ledgerImportSchema, 'ledger.import', async ({ db, user, input, context }) => {
+    await confirmImport(db, user, input.importId);
+    purgePublicCopies(context);
+    return { redirectTo: `/staff/ledger/imports/${input.importId}/?done=confirmed` };
   }),
-  discard: defineAction({
-    accept: 'form',
-    input: ledgerImportSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'ledger.import');
-        await discardImport(getDb(), user, input.importId);
-        return { redirectTo: '/staff/ledger/?done=discarded' };
-      }),
+  discard: staffAction(ledgerImportSchema, 'ledger.import', async ({ db, user, input }) => {
+    await discardImport(db, user, input.importId);
+    return { redirectTo: '/staff/ledger/?done=discarded' };
   }),
-  edit: defineAction({
-    accept: 'form',
-    input: ledgerEditSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'ledger.edit');
-        await editLedgerItem(getDb(), user, input.itemId, { ...input, permanentBasic: input.permanentBasic === 'yes' });
-        purgePublicCopies(context);
-        return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=edited` };
-      }),
+  edit: staffAction(ledgerEditSchema, 'ledger.edit', async ({ db, user, input, context }) => {
+    await editLedgerItem(db, user, input.itemId, { ...input, permanentBasic: input.permanentBasic === 'yes' });
+    purgePublicCopies(context);
+    return { redirectTo: `${itemPage(input.itemId)}?done=edited` };
   }),
-  claim: defineAction({
-    accept: 'form',
-    input: ledgerDateSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'ledger.claim');
-        await claimRectified(getDb(), user, input.itemId, input.on);
-        purgePublicCopies(context);
-        return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=claimed` };
-      }),
+  claim: staffAction(ledgerDateSchema, 'ledger.claim', async ({ db, user, input, context }) => {
+    await claimRectified(db, user, input.itemId, input.on);
+    purgePublicCopies(context);
+    return { redirectTo: `${itemPage(input.itemId)}?done=claimed` };
   }),
-  verify: defineAction({
-    accept: 'form',
-    input: ledgerDateSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'ledger.verify');
-        await verifyRectified(getDb(), user, input.itemId, input.on);
-        purgePublicCopies(context);
-        return { redirectTo: `/staff/ledger/items/${input.itemId}/?done=verified` };
-      }),
+  verify: staffAction(ledgerDateSchema, 'ledger.verify', async ({ db, user, input, context }) => {
+    await verifyRectified(db, user, input.itemId, input.on);
+    purgePublicCopies(context);
+    return { redirectTo: `${itemPage(input.itemId)}?done=verified` };
   }),
 };

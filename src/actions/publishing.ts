@@ -1,66 +1,37 @@
-/** Case notices and monthly bulletins. Each Action checks the role itself. */
-import { defineAction } from 'astro:actions';
+/** Case notices and monthly bulletins. Each Action checks the role itself (staffAction). */
 import { z } from 'astro/zod';
 import { noticeActSchema, noticeDraftSchema, noticeWithdrawSchema } from '../domain/notices/notice-schema.ts';
-import { getDb } from '../server/db.ts';
 import { approveAndPublishNotice, saveNoticeDraft, withdrawNotice } from '../domain/notices/notice-drafts.ts';
 import { freezeBulletin, publishBulletin } from '../domain/bulletins/bulletins.ts';
-import { guarded, requireStaff, purgePublicCopies } from './guard.ts';
+import { purgePublicCopies, staffAction } from './guard.ts';
 import { BIGINT_ID } from '../shared/ids.ts';
 
 const idSchema = z.object({ id: z.string().regex(BIGINT_ID) });
+const noticePage = (id: string) => `/staff/notices/${id}/`;
 
 export const publishing = {
-  saveDraft: defineAction({
-    accept: 'form',
-    input: noticeDraftSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'notice.draft');
-        const id = await saveNoticeDraft(getDb(), user, input);
-        return { redirectTo: `/staff/notices/${id}/?done=saved` };
-      }),
+  saveDraft: staffAction(noticeDraftSchema, 'notice.draft', async ({ db, user, input }) => {
+    const id = await saveNoticeDraft(db, user, input);
+    return { redirectTo: `${noticePage(id)}?done=saved` };
   }),
-  approve: defineAction({
-    accept: 'form',
-    input: noticeActSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'notice.review');
-        await approveAndPublishNotice(getDb(), user, input.noticeId);
-        purgePublicCopies(context);
-        return { redirectTo: `/staff/notices/${input.noticeId}/?done=published` };
-      }),
+  approve: staffAction(noticeActSchema, 'notice.review', async ({ db, user, input, context }) => {
+    await approveAndPublishNotice(db, user, input.noticeId);
+    purgePublicCopies(context);
+    return { redirectTo: `${noticePage(input.noticeId)}?done=published` };
   }),
-  withdraw: defineAction({
-    accept: 'form',
-    input: noticeWithdrawSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'notice.withdraw');
-        await withdrawNotice(getDb(), user, input.noticeId, input.category, input.reason);
-        purgePublicCopies(context);
-        return { redirectTo: `/staff/notices/${input.noticeId}/?done=withdrawn` };
-      }),
+  withdraw: staffAction(noticeWithdrawSchema, 'notice.withdraw', async ({ db, user, input, context }) => {
+    await withdrawNotice(db, user, input.noticeId, input.category, input.reason);
+    purgePublicCopies(context);
+    return { redirectTo: `${noticePage(input.noticeId)}?done=withdrawn` };
   }),
-  freezeBulletin: defineAction({
-    accept: 'form',
-    handler: (_input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'bulletin.generate');
-        await freezeBulletin(getDb(), user);
-        return { redirectTo: '/staff/bulletins/?done=frozen' };
-      }),
+  // The form carries nothing but its origin: the figures frozen are today's.
+  freezeBulletin: staffAction(z.object({}), 'bulletin.generate', async ({ db, user }) => {
+    await freezeBulletin(db, user);
+    return { redirectTo: '/staff/bulletins/?done=frozen' };
   }),
-  publishBulletin: defineAction({
-    accept: 'form',
-    input: idSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'bulletin.publish');
-        await publishBulletin(getDb(), user, input.id);
-        purgePublicCopies(context);
-        return { redirectTo: '/staff/bulletins/?done=published' };
-      }),
+  publishBulletin: staffAction(idSchema, 'bulletin.publish', async ({ db, user, input, context }) => {
+    await publishBulletin(db, user, input.id);
+    purgePublicCopies(context);
+    return { redirectTo: '/staff/bulletins/?done=published' };
   }),
 };

@@ -1,6 +1,7 @@
 /**
- * Staff Actions. Each one checks who is signed in and what their role allows, itself — the
- * pages' own guards are not relied upon. Success returns where to go next (POST/redirect/GET).
+ * Staff Actions. Each one checks who is signed in and what their role allows, itself
+ * (staffAction): the pages' own guards are not relied upon. Success returns where to go next
+ * (POST/redirect/GET).
  */
 import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
 import {
@@ -16,7 +17,7 @@ import { performActWithPhotos } from '../domain/reports/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../domain/accounts/staff-users.ts';
 import { requestClientKey } from '../server/client-address.ts';
 import { getSecrets } from '../server/secrets.ts';
-import { guarded, requireStaff } from './guard.ts';
+import { guarded, staffAction } from './guard.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;
 const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
@@ -53,147 +54,74 @@ export const staff = {
       }),
   }),
 
-  changePassword: defineAction({
-    accept: 'form',
-    input: changePasswordSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'account.manage');
-        await changePassword(getDb(), user, context.locals.session!.id, input.current, input.next);
-        return { redirectTo: '/staff/account/?changed=1' };
-      }),
+  changePassword: staffAction(changePasswordSchema, 'account.manage', async ({ db, user, input, context }) => {
+    await changePassword(db, user, context.locals.session!.id, input.current, input.next);
+    return { redirectTo: '/staff/account/?changed=1' };
   }),
 
-  workflow: defineAction({
-    accept: 'form',
-    input: workflowSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, `report.${input.action}`);
-        await performActWithPhotos(getDb(), user, input.reportId, input.action, input.details, input.photos);
-        return { redirectTo: `${reportPage(input.reportId)}?done=${input.action}` };
-      }),
+  workflow: staffAction(workflowSchema, (input) => `report.${input.action}`, async ({ db, user, input }) => {
+    await performActWithPhotos(db, user, input.reportId, input.action, input.details, input.photos);
+    return { redirectTo: `${reportPage(input.reportId)}?done=${input.action}` };
   }),
 
-  reply: defineAction({
-    accept: 'form',
-    input: reportTextSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'report.reply');
-        await replyToReport(getDb(), user, input.reportId, input.text);
-        return { redirectTo: `${reportPage(input.reportId)}?done=reply` };
-      }),
+  reply: staffAction(reportTextSchema, 'report.reply', async ({ db, user, input }) => {
+    await replyToReport(db, user, input.reportId, input.text);
+    return { redirectTo: `${reportPage(input.reportId)}?done=reply` };
   }),
 
-  note: defineAction({
-    accept: 'form',
-    input: reportTextSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'report.note');
-        await addInternalNote(getDb(), user, input.reportId, input.text);
-        return { redirectTo: `${reportPage(input.reportId)}?done=note` };
-      }),
+  note: staffAction(reportTextSchema, 'report.note', async ({ db, user, input }) => {
+    await addInternalNote(db, user, input.reportId, input.text);
+    return { redirectTo: `${reportPage(input.reportId)}?done=note` };
   }),
 
-  correct: defineAction({
-    accept: 'form',
-    input: correctionSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'report.correct');
-        await correctReport(getDb(), user, input.reportId, input);
-        return { redirectTo: `${reportPage(input.reportId)}?done=correct` };
-      }),
+  correct: staffAction(correctionSchema, 'report.correct', async ({ db, user, input }) => {
+    await correctReport(db, user, input.reportId, input);
+    return { redirectTo: `${reportPage(input.reportId)}?done=correct` };
   }),
 
-  linkLedger: defineAction({
-    accept: 'form',
-    input: linkLedgerSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'report.linkLedger');
-        await linkLedgerItem(getDb(), user, input.reportId, input.externalId);
-        return { redirectTo: `${reportPage(input.reportId)}?done=link` };
-      }),
+  linkLedger: staffAction(linkLedgerSchema, 'report.linkLedger', async ({ db, user, input }) => {
+    await linkLedgerItem(db, user, input.reportId, input.externalId);
+    return { redirectTo: `${reportPage(input.reportId)}?done=link` };
   }),
 
-  reveal: defineAction({
-    accept: 'form',
-    input: revealSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const user = requireStaff(context, 'report.revealIdentity');
-        const identity = await revealIdentity(getDb(), user, input.reportId, input.reason, getSecrets().reporterKey);
-        // Shown on this response only: never redirected, stored or cached.
-        return { show: true as const, identity };
-      }),
+  reveal: staffAction(revealSchema, 'report.revealIdentity', async ({ db, user, input }) => {
+    const identity = await revealIdentity(db, user, input.reportId, input.reason, getSecrets().reporterKey);
+    // Shown on this response only: never redirected, stored or cached.
+    return { show: true as const, identity };
   }),
 
-  createUser: defineAction({
-    accept: 'form',
-    input: createUserSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const admin = requireStaff(context, 'user.manage');
-        if (input.role === 'custodian') {
-          // Shown on this response only: the half of the setup code is never redirected or stored.
-          const { halfA, login } = await requestCustodianChange(getDb(), admin, { kind: 'create', login: input.login, displayName: input.displayName });
-          return { show: 'requested' as const, halfA, login };
-        }
-        await createStaffUser(getDb(), admin, input);
-        return { redirectTo: '/staff/users/?done=created' };
-      }),
+  createUser: staffAction(createUserSchema, 'user.manage', async ({ db, user: admin, input }) => {
+    if (input.role === 'custodian') {
+      // Shown on this response only: the half of the setup code is never redirected or stored.
+      const { halfA, login } = await requestCustodianChange(db, admin, { kind: 'create', login: input.login, displayName: input.displayName });
+      return { show: 'requested' as const, halfA, login };
+    }
+    await createStaffUser(db, admin, input);
+    return { redirectTo: '/staff/users/?done=created' };
   }),
 
-  updateUser: defineAction({
-    accept: 'form',
-    input: updateUserSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const admin = requireStaff(context, 'user.manage');
-        const db = getDb();
-        if (await grantsCustodian(db, input.userId, input.role)) {
-          const { halfA, login } = await requestCustodianChange(db, admin, { kind: 'grant', userId: input.userId });
-          return { show: 'requested' as const, halfA, login };
-        }
-        await updateStaffUser(db, admin, input.userId, { role: input.role, township: input.township || null, active: input.active === 'yes' });
-        return { redirectTo: '/staff/users/?done=updated' };
-      }),
+  updateUser: staffAction(updateUserSchema, 'user.manage', async ({ db, user: admin, input }) => {
+    if (await grantsCustodian(db, input.userId, input.role)) {
+      const { halfA, login } = await requestCustodianChange(db, admin, { kind: 'grant', userId: input.userId });
+      return { show: 'requested' as const, halfA, login };
+    }
+    await updateStaffUser(db, admin, input.userId, { role: input.role, township: input.township || null, active: input.active === 'yes' });
+    return { redirectTo: '/staff/users/?done=updated' };
   }),
 
-  resetCustodianPassword: defineAction({
-    accept: 'form',
-    input: userIdSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const admin = requireStaff(context, 'user.manage');
-        const { halfA, login } = await requestCustodianChange(getDb(), admin, { kind: 'reset', userId: input.userId });
-        return { show: 'requested' as const, halfA, login };
-      }),
+  resetCustodianPassword: staffAction(userIdSchema, 'user.manage', async ({ db, user: admin, input }) => {
+    const { halfA, login } = await requestCustodianChange(db, admin, { kind: 'reset', userId: input.userId });
+    return { show: 'requested' as const, halfA, login };
   }),
 
-  confirmCustodianRequest: defineAction({
-    accept: 'form',
-    input: custodianRequestIdSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const admin = requireStaff(context, 'user.manage');
-        const { login, halfB } = await confirmCustodianChange(getDb(), admin, input.requestId);
-        return { show: 'confirmed' as const, halfB, login };
-      }),
+  confirmCustodianRequest: staffAction(custodianRequestIdSchema, 'user.manage', async ({ db, user: admin, input }) => {
+    const { login, halfB } = await confirmCustodianChange(db, admin, input.requestId);
+    return { show: 'confirmed' as const, halfB, login };
   }),
 
-  cancelCustodianRequest: defineAction({
-    accept: 'form',
-    input: custodianRequestIdSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const admin = requireStaff(context, 'user.manage');
-        await cancelCustodianChange(getDb(), admin, input.requestId);
-        return { redirectTo: '/staff/users/?done=cancelled' };
-      }),
+  cancelCustodianRequest: staffAction(custodianRequestIdSchema, 'user.manage', async ({ db, user: admin, input }) => {
+    await cancelCustodianChange(db, admin, input.requestId);
+    return { redirectTo: '/staff/users/?done=cancelled' };
   }),
 
   /** Not signed in: the new custodian, with both halves of the setup code. */
@@ -212,14 +140,8 @@ export const staff = {
       }),
   }),
 
-  endSessions: defineAction({
-    accept: 'form',
-    input: userIdSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const admin = requireStaff(context, 'user.manage');
-        await endUserSessions(getDb(), admin, input.userId);
-        return { redirectTo: '/staff/users/?done=sessions' };
-      }),
+  endSessions: staffAction(userIdSchema, 'user.manage', async ({ db, user: admin, input }) => {
+    await endUserSessions(db, admin, input.userId);
+    return { redirectTo: '/staff/users/?done=sessions' };
   }),
 };
