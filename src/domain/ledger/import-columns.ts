@@ -99,18 +99,8 @@ export interface ImportContext {
   townships: ReadonlyArray<{ code: string; name: string; villages: ReadonlyArray<{ name: string }> }>;
 }
 
-export interface ExistingItem {
-  externalId: string;
-  batchCode: string;
-  township: string;
-  village: string | null;
-  totalAreaMu: string;
-  farmlandAreaMu: string;
-  permanentBasic: boolean;
-  problemClass: string;
-  measure: string | null;
-  deadline: string | null;
-}
+/** An item already in the ledger, as an import compares it: a checked row without its line. */
+export type ExistingItem = Omit<LedgerImportRow, 'line'>;
 
 export interface ImportPlan {
   added: LedgerImportRow[];

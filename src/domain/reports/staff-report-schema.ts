@@ -39,25 +39,13 @@ export const workflowSchema = z.object({
     return { reportId, action, photos, details };
   });
 
-export const reportTextSchema = z.object({
-  reportId: id,
-  text: text(4000),
-});
+/** A form about one report: its id, then the form's own fields. */
+const aboutReport = <T extends z.ZodRawShape>(fields: T) => z.object({ reportId: id, ...fields });
 
-export const correctionSchema = z.object({
-  reportId: id,
-  problemClass: text(32),
-  place: text(200),
-  description: text(2000),
-  reason: text(500),
-});
+export const reportTextSchema = aboutReport({ text: text(4000) });
 
-export const revealSchema = z.object({
-  reportId: id,
-  reason: text(500),
-});
+export const correctionSchema = aboutReport({ problemClass: text(32), place: text(200), description: text(2000), reason: text(500) });
 
-export const linkLedgerSchema = z.object({
-  reportId: id,
-  externalId: text(64),
-});
+export const revealSchema = aboutReport({ reason: text(500) });
+
+export const linkLedgerSchema = aboutReport({ externalId: text(64) });
