@@ -47,6 +47,12 @@ export function staffAction<S extends z.ZodType, R>(
   return defineAction<R, 'form', S>({ accept: 'form', input, handler: handler as Parameters<typeof defineAction<R, 'form', S>>[0]['handler'] });
 }
 
+/** A client over its limit: the refusal, with the wait the middleware sends as Retry-After. */
+export function tooManyAttempts(context: ActionAPIContext, retryAfterSeconds: number, message: string): ActionError {
+  context.locals.retryAfter = retryAfterSeconds;
+  return new ActionError({ code: 'TOO_MANY_REQUESTS', message });
+}
+
 /**
  * After an Action changed what the public sees (a notice, a bulletin, the ledger): this process's
  * cached data and pages go before the answer does, so the very next GET shows the change.

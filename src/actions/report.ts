@@ -6,7 +6,7 @@ import { getSecrets } from '../server/secrets.ts';
 import { checkReportForm, rateLimitMessage } from '../domain/reports/report-gate.ts';
 import { acceptReport } from '../domain/reports/intake.ts';
 import { requestClientKey } from '../server/client-address.ts';
-import { fieldInputError } from './guard.ts';
+import { fieldInputError, tooManyAttempts } from './guard.ts';
 
 const KEY_REUSED = '这个表单已经提交过一份不同的举报。请刷新页面，重新填写后提交。';
 const NOT_SAVED = '系统暂时无法保存举报，您的举报还没有提交。填写的内容已保留，请过几分钟再提交，或拨打 12336。';
@@ -27,8 +27,7 @@ export const report = defineAction({
         case 'conflict':
           throw new ActionError({ code: 'CONFLICT', message: KEY_REUSED });
         case 'rate-limited':
-          context.locals.retryAfter = outcome.retryAfterSeconds;
-          throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: rateLimitMessage(outcome.retryAfterSeconds) });
+          throw tooManyAttempts(context, outcome.retryAfterSeconds, rateLimitMessage(outcome.retryAfterSeconds));
         case 'bad-photos':
           throw fieldInputError('photos', outcome.problems);
       }

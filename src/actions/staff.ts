@@ -17,7 +17,7 @@ import { performActWithPhotos } from '../domain/reports/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../domain/accounts/staff-users.ts';
 import { requestClientKey } from '../server/client-address.ts';
 import { getSecrets } from '../server/secrets.ts';
-import { guarded, staffAction } from './guard.ts';
+import { guarded, staffAction, tooManyAttempts } from './guard.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;
 const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
@@ -30,8 +30,7 @@ export const staff = {
       guarded(async () => {
         const client = requestClientKey(context);
         const result = await signIn(getDb(), input.login, input.password, client);
-        if (!result.ok && result.status === 429) context.locals.retryAfter = result.retryAfterSeconds;
-        if (!result.ok) throw new ActionError({ code: result.status === 429 ? 'TOO_MANY_REQUESTS' : 'UNAUTHORIZED', message: result.message });
+        if (!result.ok) throw result.status === 429 ? tooManyAttempts(context, result.retryAfterSeconds, result.message) : new ActionError({ code: 'UNAUTHORIZED', message: result.message });
         setSessionTokenCookie(context.cookies, result.token, result.session.expiresAt, secure(context));
         return { redirectTo: safeStaffPath(input.next) };
       }),
@@ -132,10 +131,7 @@ export const staff = {
       guarded(async () => {
         const client = requestClientKey(context);
         const refused = await completeCustodianSetup(getDb(), input, client);
-        if (refused) {
-          context.locals.retryAfter = refused.retryAfterSeconds;
-          throw new ActionError({ code: 'TOO_MANY_REQUESTS', message: refused.message });
-        }
+        if (refused) throw tooManyAttempts(context, refused.retryAfterSeconds, refused.message);
         return { redirectTo: '/staff/login/?setup=done' };
       }),
   }),
