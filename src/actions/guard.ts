@@ -2,6 +2,7 @@
 import { ActionError, defineAction, type ActionAPIContext } from 'astro:actions';
 import type { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
+import { requestClientKey } from '../server/client-address.ts';
 import { getDb } from '../server/db.ts';
 import type { Database } from '../server/database.ts';
 import { GENERIC_SYSTEM_ERROR } from '../shared/form-errors.ts';
@@ -26,6 +27,14 @@ export interface StaffActArgs<I> {
   context: ActionAPIContext;
 }
 
+/** A form Action whose work runs guarded: domain errors become Action errors with Chinese messages. */
+function formAction<S extends z.ZodType, R>(input: S, work: (parsed: z.output<S>, context: ActionAPIContext) => Promise<R>) {
+  const handler = (parsed: z.output<S>, context: ActionAPIContext): Promise<R> => guarded(() => work(parsed, context));
+  // Astro's handler type is conditional on the schema, which TypeScript cannot resolve for a
+  // generic S; for any concrete schema it is exactly this handler's type.
+  return defineAction<R, 'form', S>({ accept: 'form', input, handler: handler as Parameters<typeof defineAction<R, 'form', S>>[0]['handler'] });
+}
+
 /**
  * A staff form Action, in the one shape they all share: Astro parses the form with `input`, the
  * signed-in user must hold `permission` (or the one the input names: a workflow act), and `act`
@@ -37,14 +46,21 @@ export function staffAction<S extends z.ZodType, R>(
   permission: Permission | ((input: z.output<S>) => Permission),
   act: (args: StaffActArgs<z.output<S>>) => Promise<R>,
 ) {
-  const handler = (parsed: z.output<S>, context: ActionAPIContext): Promise<R> =>
-    guarded(() => {
-      const user = requireStaff(context, typeof permission === 'function' ? permission(parsed) : permission);
-      return act({ db: getDb(), user, input: parsed, context });
-    });
-  // Astro's handler type is conditional on the schema, which TypeScript cannot resolve for a
-  // generic S; for any concrete schema it is exactly this handler's type.
-  return defineAction<R, 'form', S>({ accept: 'form', input, handler: handler as Parameters<typeof defineAction<R, 'form', S>>[0]['handler'] });
+  return formAction(input, (parsed, context) => {
+    const user = requireStaff(context, typeof permission === 'function' ? permission(parsed) : permission);
+    return act({ db: getDb(), user, input: parsed, context });
+  });
+}
+
+/**
+ * A form Action for someone not yet signed in (sign-in, the custodian's first password): no
+ * permission to hold, but the client's key (hashed at once) for the rate limit that guards it.
+ */
+export function signedOutAction<S extends z.ZodType, R>(
+  input: S,
+  act: (args: { db: Kysely<Database>; input: z.output<S>; context: ActionAPIContext; client: string }) => Promise<R>,
+) {
+  return formAction(input, (parsed, context) => act({ db: getDb(), input: parsed, context, client: requestClientKey(context) }));
 }
 
 /** A client over its limit: the refusal, with the wait the middleware sends as Retry-After. */

@@ -15,25 +15,18 @@ import { recordAudit } from '../domain/accounts/audit.ts';
 import { addInternalNote, correctReport, linkLedgerItem, replyToReport, revealIdentity } from '../domain/reports/staff-reports.ts';
 import { performActWithPhotos } from '../domain/reports/staff-photos.ts';
 import { changePassword, createStaffUser, endUserSessions, signIn, updateStaffUser } from '../domain/accounts/staff-users.ts';
-import { requestClientKey } from '../server/client-address.ts';
 import { getSecrets } from '../server/secrets.ts';
-import { guarded, staffAction, tooManyAttempts } from './guard.ts';
+import { guarded, signedOutAction, staffAction, tooManyAttempts } from './guard.ts';
 
 const reportPage = (id: string) => `/staff/reports/${id}/`;
 const secure = (context: ActionAPIContext) => context.url.protocol === 'https:';
 
 export const staff = {
-  login: defineAction({
-    accept: 'form',
-    input: loginSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const client = requestClientKey(context);
-        const result = await signIn(getDb(), input.login, input.password, client);
-        if (!result.ok) throw result.status === 429 ? tooManyAttempts(context, result.retryAfterSeconds, result.message) : new ActionError({ code: 'UNAUTHORIZED', message: result.message });
-        setSessionTokenCookie(context.cookies, result.token, result.session.expiresAt, secure(context));
-        return { redirectTo: safeStaffPath(input.next) };
-      }),
+  login: signedOutAction(loginSchema, async ({ db, input, context, client }) => {
+    const result = await signIn(db, input.login, input.password, client);
+    if (!result.ok) throw result.status === 429 ? tooManyAttempts(context, result.retryAfterSeconds, result.message) : new ActionError({ code: 'UNAUTHORIZED', message: result.message });
+    setSessionTokenCookie(context.cookies, result.token, result.session.expiresAt, secure(context));
+    return { redirectTo: safeStaffPath(input.next) };
   }),
 
   logout: defineAction({
@@ -124,16 +117,10 @@ export const staff = {
   }),
 
   /** Not signed in: the new custodian, with both halves of the setup code. */
-  setupCustodian: defineAction({
-    accept: 'form',
-    input: custodianSetupSchema,
-    handler: (input, context) =>
-      guarded(async () => {
-        const client = requestClientKey(context);
-        const refused = await completeCustodianSetup(getDb(), input, client);
-        if (refused) throw tooManyAttempts(context, refused.retryAfterSeconds, refused.message);
-        return { redirectTo: '/staff/login/?setup=done' };
-      }),
+  setupCustodian: signedOutAction(custodianSetupSchema, async ({ db, input, context, client }) => {
+    const refused = await completeCustodianSetup(db, input, client);
+    if (refused) throw tooManyAttempts(context, refused.retryAfterSeconds, refused.message);
+    return { redirectTo: '/staff/login/?setup=done' };
   }),
 
   endSessions: staffAction(userIdSchema, 'user.manage', async ({ db, user: admin, input }) => {
