@@ -1,5 +1,6 @@
 /** Ledger (问题台账) management. Each Action checks the role itself (staffAction). */
-import { claimRectified, confirmImport, discardImport, editLedgerItem, uploadLedgerFile, verifyRectified } from '../domain/ledger/ledger-admin.ts';
+import { claimRectified, editLedgerItem, verifyRectified } from '../domain/ledger/ledger-admin.ts';
+import { confirmImport, discardImport, uploadLedgerFile } from '../domain/ledger/ledger-imports.ts';
 import { ledgerDateSchema, ledgerEditSchema, ledgerImportSchema, ledgerUploadSchema } from '../domain/ledger/ledger-schema.ts';
 import { purgePublicCopies, staffAction } from './guard.ts';
 

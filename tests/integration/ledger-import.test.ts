@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StaffUser } from '../../src/domain/accounts/auth.ts';
-import { confirmImport, findConfirmedTwin, loadImport, uploadLedgerFile } from '../../src/domain/ledger/ledger-admin.ts';
+import { confirmImport, findConfirmedTwin, loadImport, uploadLedgerFile } from '../../src/domain/ledger/ledger-imports.ts';
 import { createStaffUser } from '../../src/domain/accounts/staff-users.ts';
 import { importSummaryText } from '../../src/domain/ledger/import-plan.ts';
 import { useTestDatabase } from './helpers.ts';
