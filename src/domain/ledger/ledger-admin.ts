@@ -77,7 +77,7 @@ async function recordRectificationStep(
     const column = step === 'claimed' ? 'claimed_rectified_on' : 'verified_rectified_on';
     const set = step === 'claimed' ? { claimed_rectified_on: on, claimed_by: user.id } : { verified_rectified_on: on, verified_by: user.id };
     await trx.updateTable('ledger_item').set({ ...set, updated_at: new Date() }).where('id', '=', itemId).execute();
-    await recordAudit(trx, user, { action: `ledger.${step}`, target: `ledger:${itemId}`, before: { [column]: item[column] }, after: { [column]: on } });
+    await recordAudit(trx, user, { action: step === 'claimed' ? 'ledger.claimed' : 'ledger.verified', target: `ledger:${itemId}`, before: { [column]: item[column] }, after: { [column]: on } });
   });
 }
 
