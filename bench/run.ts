@@ -18,7 +18,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { recreateDatabase, startEmbeddedPostgres, type RunningDatabase } from '../db/embedded.ts';
+import { recreateDatabase, startEmbeddedPostgres, withDatabase, type RunningDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildIfNeeded, projectRoot } from '../src/cli/build.ts';
 import { createDb } from '../src/server/db.ts';
@@ -95,11 +95,6 @@ const QUEUE_URLS = [
 
 const log = (m: string) => console.log(m);
 const url = (port: number, p = '/') => `http://${HOST}:${port}${p}`;
-const withDatabase = (u: string, name: string) => {
-  const x = new URL(u);
-  x.pathname = `/${name}`;
-  return x.toString();
-};
 
 // ---------------------------------------------------------------- tools
 

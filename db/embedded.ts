@@ -118,27 +118,46 @@ export async function reclaimDataDir(clusterDir: string, log?: (line: string) =>
   throw new Error(`上次留下的 PostgreSQL（进程 ${pid}）无法停止。请执行 kill ${pid} 后重新启动`);
 }
 
-/** Creates the database if missing (CREATE DATABASE has no IF NOT EXISTS). */
-export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+/** The URL of another database on the same server (same host, port and credentials). */
+export function withDatabase(serverUrl: string, database: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A database name as an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Runs `work` on one connection to the server (its admin database), closed afterwards. */
+export async function withAdminClient<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`create database "${database.replaceAll('"', '""')}"`);
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
+/** Creates the database if missing (CREATE DATABASE has no IF NOT EXISTS). */
+export function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  return withAdminClient(adminUrl, async (client) => {
+    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`create database ${quoteIdent(database)}`);
+  });
+}
+
+/** Drops a database, ending its sessions first. */
+export function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  return withAdminClient(adminUrl, async (client) => {
+    await client.query(`drop database if exists ${quoteIdent(database)} with (force)`);
+  });
+}
+
 /** Drops and recreates a database: the fresh start every test run needs. */
 export async function recreateDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const quoted = `"${database.replaceAll('"', '""')}"`;
-    await client.query(`drop database if exists ${quoted} with (force)`);
-    await client.query(`create database ${quoted}`);
-  } finally {
-    await client.end();
-  }
+  await dropDatabase(adminUrl, database);
+  await withAdminClient(adminUrl, (client) => client.query(`create database ${quoteIdent(database)}`));
 }

@@ -14,13 +14,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { recreateDatabase } from '../db/embedded.ts';
+import { recreateDatabase, withDatabase } from '../db/embedded.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { projectRoot, snapshotBuild } from '../src/cli/build.ts';
 import { provideDatabase } from '../src/cli/database.ts';
 import { createDb } from '../src/server/db.ts';
 import { startTestApp, E2E_STAFF_PASSWORD } from './support/test-app.ts';
-import { dropLeftovers, templateNames, withDatabase } from './support/test-databases.ts';
+import { dropLeftovers, templateNames } from './support/test-databases.ts';
 
 // The apps under test serve a copy of the build: an `npm start` after an edit, or a second test
 // run in this checkout, rebuilds dist/ and would otherwise swap the code under this run.

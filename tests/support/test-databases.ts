@@ -5,46 +5,19 @@
  * Copying a template is a file copy inside PostgreSQL: far cheaper than migrating again.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { dropDatabase, quoteIdent, withAdminClient, withDatabase } from '../../db/embedded.ts';
 
 /** The templates of a run, named after its prefix (TEST_DB_PREFIX), so two runs can share a server. */
 export function templateNames(prefix: string): { integration: string; e2e: string } {
   return { integration: `${prefix}_it_template`, e2e: `${prefix}_e2e_template` };
 }
 
-export function withDatabase(serverUrl: string, database: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export function dropDatabase(serverUrl: string, database: string): Promise<void> {
-  return onServer(serverUrl, async (client) => {
-    await client.query(`drop database if exists ${quoted(database)} with (force)`);
-  });
-}
-
 /** Drops the databases a killed earlier run with this prefix left behind (its templates included). */
-export function dropLeftovers(serverUrl: string, prefix: string): Promise<void> {
-  return onServer(serverUrl, async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      `select datname from pg_database where datname like $1 escape '\\'`,
-      [`${prefix.replaceAll('_', '\\_')}\\_%`],
-    );
-    for (const { datname } of rows) await client.query(`drop database if exists ${quoted(datname)} with (force)`);
-  });
+export async function dropLeftovers(serverUrl: string, prefix: string): Promise<void> {
+  const { rows } = await withAdminClient(serverUrl, (client) =>
+    client.query<{ datname: string }>(`select datname from pg_database where datname like $1 escape '\\'`, [`${prefix.replaceAll('_', '\\_')}\\_%`]),
+  );
+  for (const { datname } of rows) await dropDatabase(serverUrl, datname);
 }
 
 export interface FileDatabase {
@@ -56,7 +29,7 @@ export interface FileDatabase {
 export async function copyTemplate(serverUrl: string, template: string, kind: string): Promise<FileDatabase> {
   const prefix = process.env.TEST_DB_PREFIX ?? 'gengdi_test';
   const name = `${prefix}_${kind}_${randomBytes(4).toString('hex')}`;
-  await onServer(serverUrl, (client) => client.query(`create database ${quoted(name)} template ${quoted(template)}`));
+  await withAdminClient(serverUrl, (client) => client.query(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`));
   return { url: withDatabase(serverUrl, name), drop: () => dropDatabase(serverUrl, name) };
 }
 
