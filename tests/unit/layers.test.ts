@@ -18,7 +18,10 @@ function filesUnder(dir: string): Array<{ file: string; text: string }> {
     });
 }
 
-const importsOf = (text: string): string[] => [...text.matchAll(/^\s*import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+/** Every `import … from '…'` of a file, and whether it imports types only. */
+const importLinesOf = (text: string): Array<{ specifier: string; typeOnly: boolean }> =>
+  [...text.matchAll(/^\s*import\s(type\s)?[^;]*?from\s+'([^']+)'/gm)].map((m) => ({ specifier: m[2]!, typeOnly: Boolean(m[1]) }));
+const importsOf = (text: string): string[] => importLinesOf(text).map((i) => i.specifier);
 
 describe('the schemas', () => {
   it('import no server module, no image library and no database', () => {
@@ -43,12 +46,12 @@ function folderOf(file: string, specifier: string): string | null {
 /** Every import of a folder's files that lands outside `allowed`; `import type` lines may also land in `typesFrom`. */
 function importsOutside(dir: string, allowed: readonly string[], typesFrom: readonly string[] = []): string[] {
   return filesUnder(dir).flatMap(({ file, text }) =>
-    [...text.matchAll(/^\s*import\s(type\s)?[^;]*?from\s+'([^']+)'/gm)]
-      .filter(([, typeOnly, specifier]) => {
-        const folder = folderOf(file, specifier!);
+    importLinesOf(text)
+      .filter(({ specifier, typeOnly }) => {
+        const folder = folderOf(file, specifier);
         return folder !== null && !allowed.includes(folder) && !(typeOnly && typesFrom.includes(folder));
       })
-      .map(([, , specifier]) => `${file} → ${specifier}`),
+      .map(({ specifier }) => `${file} → ${specifier}`),
   );
 }
 
