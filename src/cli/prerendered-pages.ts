@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { chooseEncoding, type Encoding } from '../server/compression.ts';
+import { chooseEncoding, PRECOMPRESSED_SUFFIX, type Encoding } from '../server/compression.ts';
 import { headerListWithBase } from '../server/security-headers.ts';
 
 /** The page in one encoding. */
@@ -39,7 +39,7 @@ function copyOf(body: Buffer, lastModified: string, encoding: Encoding | null, c
 function pageOf(file: string): Page {
   const lastModified = statSync(file).mtime.toUTCString();
   const encoded: Partial<Record<Encoding, Copy>> = {};
-  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+  for (const [encoding, suffix] of Object.entries(PRECOMPRESSED_SUFFIX) as Array<[Encoding, string]>) {
     if (existsSync(file + suffix)) encoded[encoding] = copyOf(readFileSync(file + suffix), lastModified, encoding, true);
   }
   return { identity: copyOf(readFileSync(file), lastModified, null, Object.keys(encoded).length > 0), encoded };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
-import { MIN_COMPRESS_BYTES } from '../server/compression.ts';
+import { MIN_COMPRESS_BYTES, PRECOMPRESSED_SUFFIX } from '../server/compression.ts';
 
 /** Files worth compressing: text. Images (JPEG, PNG, WebP) are compressed already. */
 export const COMPRESSIBLE = /\.(?:html|css|js|mjs|json|svg|xml|txt|csv|webmanifest|map)$/i;
@@ -32,8 +32,8 @@ export function precompressDirectory(dir: string): number {
     const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
     const gz = gzipSync(body, { level: 9 });
     // A copy that is not smaller is not written: the server then sends the file itself.
-    if (br.byteLength < body.byteLength) writeFileSync(`${file}.br`, br);
-    if (gz.byteLength < body.byteLength) writeFileSync(`${file}.gz`, gz);
+    if (br.byteLength < body.byteLength) writeFileSync(file + PRECOMPRESSED_SUFFIX.br, br);
+    if (gz.byteLength < body.byteLength) writeFileSync(file + PRECOMPRESSED_SUFFIX.gzip, gz);
     count++;
   }
   return count;

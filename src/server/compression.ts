@@ -10,6 +10,9 @@ import type { MiddlewareHandler } from 'astro';
 
 export type Encoding = 'br' | 'gzip';
 
+/** Where the build writes a file's copy in each encoding (src/integrations/precompress.ts), as sirv and nginx look for it. */
+export const PRECOMPRESSED_SUFFIX: Readonly<Record<Encoding, string>> = { br: '.br', gzip: '.gz' };
+
 /** Text worth compressing; images and archives are compressed already. */
 const COMPRESSIBLE_TYPE = /^(?:text\/|application\/(?:json|xml|rss\+xml|atom\+xml|javascript|geo\+json|manifest\+json)|image\/svg\+xml)/i;
 /** Below this a compressed body saves less than its headers cost. */
