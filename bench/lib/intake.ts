@@ -9,6 +9,10 @@ import { jurisdiction } from '../../src/config/jurisdiction.ts';
 
 export interface IntakeFigures {
   accepted: number;
+  /** Accepted reports sent a second time (same form token, same content), each answered with its receipt again. */
+  retried: number;
+  /** Rows the run added to the report table, counted by the caller: equal to `accepted` when nothing was lost or stored twice. */
+  stored?: number;
   failed: number;
   seconds: number;
   perSecond: number;
@@ -55,12 +59,18 @@ function chinaYesterday(): string {
   return new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function runIntake(baseUrl: string, opts: { clients: number; seconds: number; photo: Buffer | null }): Promise<IntakeFigures> {
+/**
+ * `spread`: each client sends from an address of its own (X-Forwarded-For, app run with
+ * TRUST_PROXY=1), as real citizens do; without it every client shares 127.0.0.1, and so one
+ * rate-limit counter.
+ */
+export async function runIntake(baseUrl: string, opts: { clients: number; seconds: number; photo: Buffer | null; spread?: boolean }): Promise<IntakeFigures> {
   const seat = jurisdiction.townships[0]!;
   const end = performance.now() + opts.seconds * 1000;
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   let accepted = 0;
+  let retried = 0;
   let failed = 0;
   const fail = (why: string) => {
     failed++;
@@ -68,11 +78,13 @@ export async function runIntake(baseUrl: string, opts: { clients: number; second
   };
 
   async function client(n: number): Promise<void> {
+    // TEST-NET addresses (RFC 5737), one per client.
+    const from: Record<string, string> = opts.spread ? { 'X-Forwarded-For': `198.51.${100 + (n >> 8)}.${n & 255}` } : {};
     // Bounded: by time, and by a generous cap on rounds.
     for (let round = 0; round < 100_000 && performance.now() < end; round++) {
       const t0 = performance.now();
       try {
-        const html = await (await fetch(`${baseUrl}/report/`, { signal: AbortSignal.timeout(30_000) })).text();
+        const html = await (await fetch(`${baseUrl}/report/`, { headers: from, signal: AbortSignal.timeout(30_000) })).text();
         const token = /name="form_token" value="([^"]+)"/.exec(html)?.[1];
         if (!token) {
           fail('no form_token on /report/');
@@ -93,17 +105,30 @@ export async function runIntake(baseUrl: string, opts: { clients: number; second
         form.set('website', '');
         form.set('form_token', token);
         if (opts.photo) form.append('photos', new Blob([new Uint8Array(opts.photo)], { type: 'image/jpeg' }), 'IMG_0001.jpg');
-        const res = await fetch(`${baseUrl}/report/?_action=report`, {
-          method: 'POST',
-          body: form,
-          headers: { Accept: 'application/json', Origin: baseUrl },
-          signal: AbortSignal.timeout(60_000),
-        });
-        const body = (await res.json().catch(() => null)) as { ok?: boolean; code?: string; message?: string } | null;
-        if (res.status === 200 && body?.ok) {
-          accepted++;
-          latencies.push(performance.now() - t0);
-        } else fail(`${res.status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim());
+        const post = async () => {
+          const res = await fetch(`${baseUrl}/report/?_action=report`, {
+            method: 'POST',
+            body: form,
+            headers: { Accept: 'application/json', Origin: baseUrl, ...from },
+            signal: AbortSignal.timeout(60_000),
+          });
+          const body = (await res.json().catch(() => null)) as { ok?: boolean; code?: string; message?: string } | null;
+          return res.status === 200 && body?.ok ? null : `${res.status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim();
+        };
+        const problem = await post();
+        if (problem) {
+          fail(problem);
+          continue;
+        }
+        accepted++;
+        latencies.push(performance.now() - t0);
+        // Every tenth report is sent again, as a browser retries after a lost answer: it must get
+        // its receipt again and store nothing new (the caller counts the rows).
+        if (round % 10 === 9) {
+          const again = await post();
+          if (again) fail(`retry: ${again}`);
+          else retried++;
+        }
       } catch (err) {
         fail(String((err as Error).message ?? err));
       }
@@ -117,6 +142,7 @@ export async function runIntake(baseUrl: string, opts: { clients: number; second
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
   return {
     accepted,
+    retried,
     failed,
     seconds,
     perSecond: accepted / seconds,
