@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { chinaDateOf } from '../shared/china-time.ts';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from './database.ts';
 
 export interface RateRule {
@@ -54,20 +54,41 @@ export function dailyClientKey(ip: string, secret: Buffer, now = new Date()): st
   return createHmac('sha256', secret).update(`client:${day}:${ip}`).digest('base64url').slice(0, 32);
 }
 
-/** Counts one hit and says whether it is within the rule. */
-export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<RateDecision> {
-  const { start: windowStart, secondsLeft: retryAfterSeconds } = windowOf(rule, now);
-  const row = await db
+/**
+ * The statement that counts one hit in each rule's current window and returns each bucket's hits:
+ * one round trip for any number of rules, and usable as a CTE inside a larger statement (intake
+ * counts and looks for a retry in one). Rows are locked in the rules' order, so two callers
+ * with the same rules cannot deadlock.
+ */
+export function countHits(qc: QueryCreator<Database>, rules: readonly RateRule[], key: string, now = new Date()) {
+  return qc
     .insertInto('rate_limit')
-    .values({ bucket: rule.bucket, key, window_start: windowStart, hits: 1 })
+    .values(rules.map((rule) => ({ bucket: rule.bucket, key, window_start: windowOf(rule, now).start, hits: 1 })))
     .onConflict((oc) => oc.columns(['bucket', 'key', 'window_start']).doUpdateSet({ hits: sql`rate_limit.hits + 1` }))
-    .returning('hits')
-    .executeTakeFirstOrThrow();
-  // Old windows are swept now and then rather than by a separate job.
-  if (Math.random() < 0.01) {
-    await db.deleteFrom('rate_limit').where('window_start', '<', new Date(now.getTime() - 2 * 86_400_000)).execute();
-  }
-  return { allowed: row.hits <= rule.limit, retryAfterSeconds, hits: row.hits };
+    .returning(['bucket', 'hits']);
+}
+
+/** What the hits counted by countHits mean: allowed, or the longest wait of the rules refused. */
+export function decideRateLimits(rules: readonly RateRule[], hits: ReadonlyArray<{ bucket: string; hits: number }>, now = new Date()): RateDecision {
+  const hitsOf = (rule: RateRule) => Number(hits.find((h) => h.bucket === rule.bucket)?.hits ?? 0);
+  const refused = rules.filter((rule) => hitsOf(rule) > rule.limit);
+  return {
+    allowed: refused.length === 0,
+    retryAfterSeconds: refused.length === 0 ? 0 : Math.max(...refused.map((rule) => windowOf(rule, now).secondsLeft)),
+    hits: Math.max(0, ...rules.map(hitsOf)),
+  };
+}
+
+/** Old windows are swept now and then (about one call in a hundred) rather than by a separate job. */
+export async function sweepRateLimitsNowAndThen(db: Kysely<Database>, now = new Date()): Promise<void> {
+  if (Math.random() >= 0.01) return;
+  await db.deleteFrom('rate_limit').where('window_start', '<', new Date(now.getTime() - 2 * 86_400_000)).execute();
+}
+
+/** Counts one hit and says whether it is within the rule, and when its window ends (allowed or not). */
+export async function hitRateLimit(db: Kysely<Database>, rule: RateRule, key: string, now = new Date()): Promise<RateDecision> {
+  const decision = await hitRateLimits(db, [rule], key, now);
+  return { ...decision, retryAfterSeconds: windowOf(rule, now).secondsLeft };
 }
 
 /** Takes back one hit in the current window (an attempt that turned out not to count). */
@@ -82,14 +103,11 @@ export async function refundRateLimit(db: Kysely<Database>, rule: RateRule, key:
     .execute();
 }
 
-/** Checks several rules at once; the longest wait wins. */
-export async function hitRateLimits(db: Kysely<Database>, rules: readonly RateRule[], key: string): Promise<RateDecision> {
-  const decisions = await Promise.all(rules.map((r) => hitRateLimit(db, r, key)));
-  const refused = decisions.filter((d) => !d.allowed);
-  const hits = Math.max(...decisions.map((d) => d.hits));
-  return refused.length === 0
-    ? { allowed: true, retryAfterSeconds: 0, hits }
-    : { allowed: false, retryAfterSeconds: Math.max(...refused.map((d) => d.retryAfterSeconds)), hits };
+/** Counts one hit for several rules at once (one statement); the longest wait wins. */
+export async function hitRateLimits(db: Kysely<Database>, rules: readonly RateRule[], key: string, now = new Date()): Promise<RateDecision> {
+  const hits = await countHits(db, rules, key, now).execute();
+  await sweepRateLimitsNowAndThen(db, now);
+  return decideRateLimits(rules, hits, now);
 }
 
 /** The fixed window a moment falls in, and the seconds left in it. */

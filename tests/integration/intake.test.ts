@@ -44,6 +44,34 @@ describe('taking in a report, cheapest step first', () => {
     expect(await count('report')).toBe(1);
   });
 
+  it('takes in a report without photos in two statements: the limits with the retry look, then the report with its first timeline entry', async () => {
+    const statements: string[] = [];
+    const counting = db.withPlugin({
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const outcome = await acceptReport(counting, await valid(), context());
+    expect(outcome.kind).toBe('accepted');
+    // The sweep of old windows runs about once in a hundred intakes, as a third statement.
+    expect(statements.filter((kind) => kind !== 'DeleteQueryNode')).toEqual(['SelectQueryNode', 'InsertQueryNode']);
+    const stored = await db.selectFrom('report').innerJoin('report_event', 'report_event.report_id', 'report.id').select(['report.status', 'report_event.state']).execute();
+    expect(stored).toEqual([{ status: 'submitted', state: 'submitted' }]);
+  });
+
+  it('answers a retry with its receipt even once the client is over its limit', async () => {
+    const client = `client-${randomUUID()}`;
+    const ctx = context(client);
+    const report = await valid();
+    const first = await acceptReport(db, report, ctx);
+    for (let i = 1; i < RATE_RULES.reportPerHour.limit; i++) await acceptReport(db, await valid(), context(client));
+    expect((await acceptReport(db, await valid(), context(client))).kind).toBe('rate-limited');
+    expect(await acceptReport(db, report, ctx)).toEqual(first);
+    expect(await count('report')).toBe(RATE_RULES.reportPerHour.limit);
+  });
+
   it('refuses a different submission under the same form key', async () => {
     const ctx = context();
     await acceptReport(db, await valid(), ctx);

@@ -41,8 +41,10 @@ export function submissionHash(report: Omit<ValidReport, 'photos'>, photoHashes:
 }
 
 /**
- * Stores the report, its photos and its first timeline entry in one transaction. The caller
- * shows the receipt only after this resolves, so every receipt a citizen sees is in the database.
+ * Stores the report, its photos and its first timeline entry atomically: without photos in one
+ * statement (the report and its entry, one round trip), with photos in one transaction. The
+ * caller shows the receipt only after this resolves, so every receipt a citizen sees is in the
+ * database.
  */
 export async function submitReport(
   db: Kysely<Database>,
@@ -52,48 +54,53 @@ export async function submitReport(
 ): Promise<IntakeResult> {
   const hash = submissionHash(report, report.photos.map((p) => p.sha256));
   const { lngLat, source } = resolveLocation(report);
-  return db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('report')
-      .values({
-        receipt_hash: keys.receiptHash,
-        idempotency_key: keys.idempotencyKey,
-        submission_hash: hash,
-        problem_class: report.problem_class,
-        township: report.township,
-        village: report.village || null,
-        place_description: report.place,
-        lng: lngLat?.[0] ?? null,
-        lat: lngLat?.[1] ?? null,
-        location_source: source,
-        seen_on: report.seen_on,
-        description: report.description,
-        reporter_name_enc: report.name ? encryptField(report.name, 'reporter_name', keys.reporterKey) : null,
-        reporter_phone_enc: report.phone ? encryptField(report.phone, 'reporter_phone', keys.reporterKey) : null,
-        photo_count: report.photos.length,
-      })
-      // No conflict target: every unique index is an arbiter. With only idempotency_key, two
-      // simultaneous submits of one form could both pass the arbiter pre-check and the second
-      // would then fail on receipt_hash (derived from the same key) instead of doing nothing.
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
+  const insertWithEntry = (conn: Kysely<Database>) =>
+    conn
+      .with('inserted', (qc) =>
+        qc
+          .insertInto('report')
+          .values({
+            receipt_hash: keys.receiptHash,
+            idempotency_key: keys.idempotencyKey,
+            submission_hash: hash,
+            problem_class: report.problem_class,
+            township: report.township,
+            village: report.village || null,
+            place_description: report.place,
+            lng: lngLat?.[0] ?? null,
+            lat: lngLat?.[1] ?? null,
+            location_source: source,
+            seen_on: report.seen_on,
+            description: report.description,
+            reporter_name_enc: report.name ? encryptField(report.name, 'reporter_name', keys.reporterKey) : null,
+            reporter_phone_enc: report.phone ? encryptField(report.phone, 'reporter_phone', keys.reporterKey) : null,
+            photo_count: report.photos.length,
+          })
+          // No conflict target: every unique index is an arbiter. With only idempotency_key, two
+          // simultaneous submits of one form could both pass the arbiter pre-check and the second
+          // would then fail on receipt_hash (derived from the same key) instead of doing nothing.
+          .onConflict((oc) => oc.doNothing())
+          .returning('id'),
+      )
+      .insertInto('report_event')
+      .columns(['report_id', 'state'])
+      .expression((eb) => eb.selectFrom('inserted').select(['id', eb.val('submitted').as('state')]))
+      .returning('report_id')
       .executeTakeFirst();
 
-    if (!inserted) {
-      const existing = await trx
-        .selectFrom('report')
-        .select(['id', 'submission_hash'])
-        .where('idempotency_key', '=', keys.idempotencyKey)
-        .executeTakeFirstOrThrow();
-      return existing.submission_hash === hash ? { status: 'repeated', reportId: existing.id } : { status: 'conflict' };
+  const stored = async (conn: Kysely<Database>): Promise<IntakeResult> => {
+    const inserted = await insertWithEntry(conn);
+    if (inserted) {
+      for (const [position, photo] of report.photos.entries()) {
+        await storeReportPhoto(conn, store, { reportId: inserted.report_id, position, addedBy: 'citizen' }, photo);
+      }
+      return { status: 'created', reportId: inserted.report_id };
     }
-
-    for (const [position, photo] of report.photos.entries()) {
-      await storeReportPhoto(trx, store, { reportId: inserted.id, position, addedBy: 'citizen' }, photo);
-    }
-    await trx.insertInto('report_event').values({ report_id: inserted.id, state: 'submitted' }).execute();
-    return { status: 'created', reportId: inserted.id };
-  });
+    const existing = await conn.selectFrom('report').select(['id', 'submission_hash']).where('idempotency_key', '=', keys.idempotencyKey).executeTakeFirstOrThrow();
+    return existing.submission_hash === hash ? { status: 'repeated', reportId: existing.id } : { status: 'conflict' };
+  };
+  // One statement is atomic by itself; photos need the transaction.
+  return report.photos.length === 0 ? stored(db) : db.transaction().execute(stored);
 }
 
 export interface TrackingView {
