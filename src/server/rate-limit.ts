@@ -3,8 +3,8 @@
  * identified by a keyed hash of their IP that changes every day (China time): the raw address is
  * never stored or logged, and yesterday's hashes cannot be linked to today's.
  */
-import { createHmac } from 'node:crypto';
 import { chinaDateOf } from '../shared/china-time.ts';
+import { hmacSha256 } from '../shared/secret-key.ts';
 import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from './database.ts';
 
@@ -51,7 +51,7 @@ export interface RateDecision {
 
 export function dailyClientKey(ip: string, secret: Buffer, now = new Date()): string {
   const day = chinaDateOf(now);
-  return createHmac('sha256', secret).update(`client:${day}:${ip}`).digest('base64url').slice(0, 32);
+  return hmacSha256(secret, `client:${day}:${ip}`).toString('base64url').slice(0, 32);
 }
 
 /**

@@ -3,7 +3,8 @@
  * It lets the server refuse forms submitted faster than a person can fill them, and forms too
  * old to trust, without any server-side state.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from '../../shared/secret-key.ts';
 
 export interface FormToken {
   idempotencyKey: string;
@@ -11,7 +12,7 @@ export interface FormToken {
 }
 
 function sign(payload: string, secret: Buffer): string {
-  return createHmac('sha256', secret).update(`form:${payload}`).digest('base64url');
+  return hmacSha256(secret, `form:${payload}`).toString('base64url');
 }
 
 export function issueFormToken(secret: Buffer, now = Date.now(), idempotencyKey: string = randomUUID()): string {

@@ -6,7 +6,8 @@
  * The code is derived from the form's idempotency key with a server secret, so a retried submit
  * shows the same code again, while nobody without the secret can compute it.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { hmacSha256 } from '../../shared/secret-key.ts';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const PAYLOAD_LENGTH = 16;
@@ -50,7 +51,7 @@ export function withCheck(payload: string): string {
 }
 
 export function deriveReceiptCode(idempotencyKey: string, secret: Buffer): string {
-  const mac = createHmac('sha256', secret).update(`receipt:${idempotencyKey}`).digest();
+  const mac = hmacSha256(secret, `receipt:${idempotencyKey}`);
   return withCheck(toBase32(mac, PAYLOAD_LENGTH));
 }
 
