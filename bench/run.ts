@@ -25,7 +25,7 @@ import { parseQueueFilter } from '../src/domain/reports/queue-filter.ts';
 import { appEnv, ensureTools, startApp, version } from './lib/apps.ts';
 import { forgedRequestCpu, runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
 import { readProfile, summariseProfile, type ProfileSummary } from './lib/profile.ts';
-import { machineLoad, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
+import { cpuOfAllProcesses, cpuSplit, machineLoad, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
 import { fetchText, publicPages } from './lib/public-pages.ts';
 import { explain, queueQueries, signIn, timeNearby, timePagesSideBySide, type Timing } from './lib/queue.ts';
 import { generateReports } from './lib/queue-data.ts';
@@ -97,12 +97,15 @@ async function countReports(databaseUrl: string): Promise<number> {
 }
 
 /** One intake run, with the rows it added counted. */
-async function countedIntake(appPort: number, databaseUrl: string, opts: Parameters<typeof runIntake>[1], label: string): Promise<IntakeFigures> {
+async function countedIntake(appPort: number, appPid: number, databaseUrl: string, opts: Parameters<typeof runIntake>[1], label: string): Promise<IntakeFigures> {
   const before = await countReports(databaseUrl);
+  const cpuBefore = cpuOfAllProcesses();
   const f = await runIntake(url(appPort, ''), opts);
+  f.cpu = cpuSplit(cpuBefore, cpuOfAllProcesses(), appPid);
   await drain(appPort);
   f.stored = (await countReports(databaseUrl)) - before;
   log(`   ${label.padEnd(24)} ${fmt(f.perSecond, 1)} accepted/s (${f.accepted} in ${f.seconds.toFixed(1)} s, ${f.stored} stored, ${f.retried} retried, ${f.failed} failed) ${f.errors.join('; ')}`);
+  log(`   CPU s: app ${(f.cpu.app / 1000).toFixed(1)}, PostgreSQL ${(f.cpu.postgres / 1000).toFixed(1)}, load generator ${(f.cpu.load / 1000).toFixed(1)}, other ${(f.cpu.other / 1000).toFixed(1)}`);
   return f;
 }
 
@@ -135,9 +138,9 @@ async function intake(appPort: number, appPid: number, databaseUrl: string): Pro
   log(`   pgbench insert: ${fmt(tps)} tps`);
   await runIntake(url(appPort, ''), { clients: CONNECTIONS, seconds: WARMUP, photo: null });
   await drain(appPort);
-  const noPhoto = await countedIntake(appPort, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null }, 'no photo, one address:');
-  const spread = await countedIntake(appPort, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null, spread: true }, `no photo, ${CONNECTIONS} addresses:`);
-  const withPhoto = await countedIntake(appPort, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo }, 'with photo:');
+  const noPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null }, 'no photo, one address:');
+  const spread = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null, spread: true }, `no photo, ${CONNECTIONS} addresses:`);
+  const withPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo }, 'with photo:');
   const forged = await forgedRequestCpu(url(appPort, ''), appPid, photo, QUICK ? 20 : 100);
   log(`   forged:     ${forged.cpuMsPerRequest.toFixed(2)} ms CPU per request with a ${(photo.length / 1048576).toFixed(1)} MB photo (statuses ${JSON.stringify(forged.statuses)})`);
   const profile = await profileIntake(databaseUrl);

@@ -3,6 +3,7 @@
  * of them stopped on exit whatever happens. Every wait has a deadline.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Child {
@@ -98,4 +99,39 @@ export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * s.length) - 1;
   return s[Math.min(s.length - 1, Math.max(0, rank))]!;
+}
+
+/** CPU time (utime + stime, ms) of every process on the machine now, by pid, with its command name. */
+export function cpuOfAllProcesses(): Map<number, { comm: string; ms: number }> {
+  const out = new Map<number, { comm: string; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of proc(5), in clock ticks of 10 ms.
+      out.set(Number(entry), { comm, ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the machine's CPU went between two snapshots of cpuOfAllProcesses: the app, PostgreSQL
+ * (every postgres process), the bench itself (the load generator) and everything else, in ms.
+ */
+export function cpuSplit(before: Map<number, { comm: string; ms: number }>, after: Map<number, { comm: string; ms: number }>, appPid: number): { app: number; postgres: number; load: number; other: number } {
+  const split = { app: 0, postgres: 0, load: 0, other: 0 };
+  for (const [pid, now] of after) {
+    const spent = now.ms - (before.get(pid)?.ms ?? 0);
+    if (spent <= 0) continue;
+    if (pid === appPid) split.app += spent;
+    else if (pid === process.pid) split.load += spent;
+    else if (now.comm === 'postgres') split.postgres += spent;
+    else split.other += spent;
+  }
+  return split;
 }

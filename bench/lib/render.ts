@@ -51,6 +51,7 @@ export interface Results {
 const PHOTO_BEFORE = 10.1;
 const PHOTO_GOAL = 1.5 * PHOTO_BEFORE;
 
+const CORES_NOTE = `${SECONDS} s × the machine's cores`;
 const pct = (share: number | undefined) => (share === undefined ? '—' : `${(share * 100).toFixed(1)} %`);
 
 function renderProfile(now: ProfileSummary, before?: { source: string; summary: ProfileSummary }): string[] {
@@ -147,14 +148,15 @@ export function renderMarkdown(r: Results): string {
       `${CONNECTIONS} concurrent clients, ${SECONDS} s each: GET /report/ for a fresh form token, then POST multipart to /report/?_action=report with Accept: application/json and Origin (app run with REPORT_MIN_FILL_SECONDS=0 and REPORT_RATE_PER_HOUR/DAY raised). Baseline: pgbench, -c ${CONNECTIONS}, a single-row INSERT into report with the same columns (bench/tmp/pgbench-insert.sql), same database, same duration.`,
       '',
     );
+    const cpu = (f: IntakeFigures) => (f.cpu ? [f.cpu.app, f.cpu.postgres, f.cpu.load, f.cpu.other].map((ms) => fmt(ms / 1000, 1)).join(' / ') : '—');
     const row = (name: string, f: IntakeFigures, goal: number | null, goalText: string) => [
-      name, fmt(f.perSecond, 1), fmt(f.p50), fmt(f.p99), f.failed, f.stored ?? '—', f.retried ?? '—',
+      name, fmt(f.perSecond, 1), fmt(f.p50), fmt(f.p99), f.failed, f.stored ?? '—', f.retried ?? '—', cpu(f),
       fmt(i.pgbenchTps), ratio(f.perSecond, i.pgbenchTps), goalText,
       met(goal === null ? null : f.perSecond >= goal && f.failed === 0 && f.stored === f.accepted),
     ];
     out.push(
       table(
-        ['case', 'accepted/s', 'p50 ms', 'p99 ms', 'failed', 'rows stored', 'retries answered', 'baseline: pgbench insert tps', 'ratio', 'goal', 'met?'],
+        ['case', 'accepted/s', 'p50 ms', 'p99 ms', 'failed', 'rows stored', 'retries answered', 'CPU s: app / PostgreSQL / load generator / other', 'baseline: pgbench insert tps', 'ratio', 'goal', 'met?'],
         [
           row('no photo, one address (127.0.0.1)', i.noPhoto, 0.3 * i.pgbenchTps, '≥ 0.30×, stored = accepted'),
           ...(i.spread ? [row(`no photo, ${CONNECTIONS} addresses`, i.spread, 0.3 * i.pgbenchTps, '≥ 0.30×, stored = accepted')] : []),
@@ -162,7 +164,7 @@ export function renderMarkdown(r: Results): string {
         ],
       ),
       '',
-      `Rows stored: reports the run added to the database, counted before and after; equal to the accepted count when none was lost and none stored twice. Every tenth accepted report is posted a second time with the same form token and content, as a browser retries after a lost answer; "retries answered" counts those that got their receipt again (they add no row). The photo goal is 1.5× the ${PHOTO_BEFORE}/s of bench/results/2026-11-23.md.`,
+      `Rows stored: reports the run added to the database, counted before and after; equal to the accepted count when none was lost and none stored twice. Every tenth accepted report is posted a second time with the same form token and content, as a browser retries after a lost answer; "retries answered" counts those that got their receipt again (they add no row). CPU: what each process on the machine spent during the run (/proc utime + stime), of ${CORES_NOTE}. The photo goal is 1.5× the ${PHOTO_BEFORE}/s of bench/results/2026-11-23.md.`,
       '',
     );
     if (i.forged) {
