@@ -39,8 +39,8 @@ export function checkReportForm(website: string, formToken: string, appSecret: B
 
 /**
  * What refuses a forged submission without decoding a photo: the honeypot, a missing, forged or
- * day-old form token, and whether the client is already over its limit (a look only: the Action
- * counts). A retry of a report already stored skips the limit, as in the Action.
+ * day-old form token, and, for a submission with photos, whether the client is already over its
+ * limit (a look only: the Action counts). A retry of a report already stored skips the limit, as in the Action.
  * Returns the refusal and, for a 429, how long to wait; null when the submission may go on.
  */
 export async function refuseCheaply(
@@ -54,7 +54,11 @@ export async function refuseCheaply(
   // the photos' sizes are checked there before any is decoded.
   const token = formRefusal(field('website'), field('form_token'), appSecret);
   if (token instanceof ActionError) return { error: token };
-  // One round trip: every valid submission pays for this look before the Action's own count.
+  // The look protects photos from being decoded for a client over its limit. Without a photo
+  // there is nothing costly before the Action's own count, which comes first in the Action, so a
+  // report without photos is spared this round trip.
+  if (!form.getAll('photos').some((f) => typeof f !== 'string' && f.size > 0)) return null;
+  // One round trip: every valid submission with photos pays for this look before the Action's own count.
   const rules = [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay];
   const windows = rules.map((rule) => windowOf(rule));
   const { rows } = await sql<{ stored: boolean; hits: number[] }>`
