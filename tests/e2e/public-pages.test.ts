@@ -196,7 +196,7 @@ describe('public pages over HTTP', () => {
 
 describe('numbers and dates, on pages and in files', () => {
   /** Texts the site itself formats (tables, figures, facts), not what staff or documents wrote. */
-  const FORMATTED = 'td.num, .stat dd, dl.meta dd, time, svg text, svg desc, main p strong, .target';
+  const FORMATTED = 'td, .stat dd, dl.meta dd, time, svg text, svg desc, main p strong, .target';
 
   it('shows 亩 with two decimals, rates with one decimal and dates as YYYY年M月D日 on every page with figures', async () => {
     const firstCase = (await (await fetch(`${baseUrl}/cases/`)).text()).match(/href="(\/cases\/\d+\/)"/)?.[1];
@@ -254,9 +254,9 @@ describe('numbers and dates, on pages and in files', () => {
   });
 });
 
-describe('progress tables and charts on a phone and on a desktop', () => {
+describe('progress tables and their bars on a phone and on a desktop', () => {
   for (const width of [360, 1280]) {
-    it(`are readable at ${width} px: no lone character on a line, no sideways page scroll, chart text at least 12 px`, async () => {
+    it(`are readable at ${width} px: no lone character on a line, no sideways page scroll, each rate's bar beside its figure, text at least 12 px`, async () => {
       const bulletin = (await (await fetch(`${baseUrl}/progress/bulletins/`)).text()).match(/href="(\/progress\/bulletins\/\d+\/)"/)?.[1];
       for (const path of ['/progress/', bulletin!]) {
         const { page, close } = await openPage(browser(), path, { viewport: { width, height: 800 } });
@@ -266,22 +266,17 @@ describe('progress tables and charts on a phone and on a desktop', () => {
           expect(cells.filter((c) => c.perLine.some((n) => n === 1)), `${path} at ${width} px`).toEqual([]);
           const scroll = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth }));
           expect(scroll.page, `${path} at ${width} px`).toBeLessThanOrEqual(scroll.view);
-          // Every piece of text in a chart, as rendered: CSS font size times any scaling of its SVG.
-          const sizes = await page.locator('.chart').evaluateAll((charts) =>
-            charts.flatMap((chart) => {
-              const out: Array<{ text: string; px: number }> = [];
-              const walker = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
-              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const el = node.parentElement!;
-                if (!node.textContent?.trim() || el.closest('[aria-hidden="true"]')) continue;
-                const svg = el.closest('svg');
-                const scale = svg ? svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width) : 1;
-                out.push({ text: node.textContent.trim(), px: parseFloat(getComputedStyle(el).fontSize) * scale });
-              }
-              return out;
-            }),
+          // Each rate has its bar in its own cell, drawn to the figure beside it, and every figure
+          // in the progress tables is at least 12 px.
+          const rates = await page.locator('table.figures td:has(> meter)').evaluateAll((cells) =>
+            cells.map((td) => ({ text: td.textContent ?? '', value: (td.querySelector('meter') as HTMLMeterElement).value, width: td.querySelector('meter')!.getBoundingClientRect().width })),
           );
-          if (path === '/progress/') expect(sizes.length).toBeGreaterThan(5);
+          if (path === '/progress/') expect(rates.length).toBeGreaterThan(5);
+          for (const r of rates) {
+            expect(Math.abs(r.value * 100 - parseFloat(r.text)), r.text).toBeLessThan(0.1);
+            expect(r.width, r.text).toBeGreaterThan(20);
+          }
+          const sizes = await page.locator('table.figures td').evaluateAll((cells) => cells.map((td) => ({ text: td.textContent ?? '', px: parseFloat(getComputedStyle(td).fontSize) })));
           expect(sizes.filter((s) => s.px < 12), `${path} at ${width} px`).toEqual([]);
         } finally {
           await close();
