@@ -23,6 +23,17 @@ describe('migrations', () => {
     expect(await tableNames()).toEqual(expect.arrayContaining(['batch', 'batch_target', 'case_notice', 'ledger_item']));
   });
 
+  it('store photo bytes out of line without trying to compress them, and rate-limit counters without the WAL', async () => {
+    const { rows } = await sql<{ relname: string; attname: string | null; attstorage: string | null; relpersistence: string }>`
+      select c.relname, a.attname, a.attstorage, c.relpersistence from pg_class c
+      left join pg_attribute a on a.attrelid = c.oid and a.attname = 'bytes'
+      where c.relname in ('photo_blob', 'rate_limit') and c.relkind = 'r' order by c.relname`.execute(db);
+    expect(rows).toEqual([
+      { relname: 'photo_blob', attname: 'bytes', attstorage: 'e', relpersistence: 'p' },
+      { relname: 'rate_limit', attname: null, attstorage: null, relpersistence: 'u' },
+    ]);
+  });
+
   it('store areas as exact numerics that refuse more farmland than area', async () => {
     const { id } = await db.insertInto('batch').values({ code: 'b', name: 'B', source: 'satellite' }).returning('id').executeTakeFirstOrThrow();
     const base = { batch_id: id, township: 'jifeng', problem_class: 'house' };
