@@ -205,6 +205,15 @@ describe('processing a citizen photo', () => {
     expect(channels.map((c) => Math.round(c.mean))).toEqual([255, 255, 255]);
   });
 
+  it('flattens a transparent PNG onto white too, and keeps an opaque photo’s colours as they are', async () => {
+    const png = await sharp({ create: { width: 120, height: 80, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const flattened = await sharp((await processPhoto(png, 'clear.png')).publicCopy).stats();
+    expect(flattened.channels.map((c) => Math.round(c.mean))).toEqual([255, 255, 255]);
+    const opaque = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 30, g: 120, b: 60 } } }).jpeg({ quality: 95 }).toBuffer();
+    const kept = await sharp((await processPhoto(opaque, 'field.jpg')).publicCopy).stats();
+    kept.channels.forEach((c, i) => expect(Math.abs(c.mean - [30, 120, 60][i]!), `channel ${i}`).toBeLessThan(4));
+  });
+
   it('decodes a HEIC photo from an iPhone-style file into a JPEG public copy', async () => {
     const photo = await processPhoto(heicFixture, 'IMG_1234.HEIC');
     expect(photo.originalType).toBe('heic');
