@@ -24,6 +24,7 @@ import { createStaffUser } from '../src/domain/accounts/staff-users.ts';
 import { parseQueueFilter } from '../src/domain/reports/queue-filter.ts';
 import { appEnv, ensureTools, startApp, version } from './lib/apps.ts';
 import { forgedRequestCpu, runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
+import { photoStages } from './lib/photo-stages.ts';
 import { readProfile, summariseProfile, type ProfileSummary } from './lib/profile.ts';
 import { cpuOfAllProcesses, cpuSplit, machineLoad, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
 import { fetchText, publicPages } from './lib/public-pages.ts';
@@ -141,13 +142,15 @@ async function intake(appPort: number, appPid: number, databaseUrl: string): Pro
   const noPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null }, 'no photo, one address:');
   const spread = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null, spread: true }, `no photo, ${CONNECTIONS} addresses:`);
   const withPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo }, 'with photo:');
+  const stages = await photoStages(photo, QUICK ? 3 : 9);
+  log(`   photo stages: ${stages.map((st) => `${st.stage.split(' (')[0]} ${st.cpuMs.toFixed(1)} ms`).join(', ')}`);
   const forged = await forgedRequestCpu(url(appPort, ''), appPid, photo, QUICK ? 20 : 100);
   log(`   forged:     ${forged.cpuMsPerRequest.toFixed(2)} ms CPU per request with a ${(photo.length / 1048576).toFixed(1)} MB photo (statuses ${JSON.stringify(forged.statuses)})`);
   const profile = await profileIntake(databaseUrl);
   log(`   profile:    idle ${(profile.idle * 100).toFixed(0)} %, GC ${(profile.gc * 100).toFixed(0)} %; ${profile.parts.slice(0, 5).map((p) => `${p.part} ${(p.share * 100).toFixed(1)} %`).join(', ')}`);
   const beforeFile = args['profile-before'];
   const profileBefore = beforeFile ? { source: path.relative(projectRoot, path.resolve(beforeFile)), summary: JSON.parse(readFileSync(beforeFile, 'utf8')) as ProfileSummary } : undefined;
-  return { noPhoto, spread, photo: withPhoto, photoBytes: photo.length, pgbenchTps: tps, forged, profile, profileBefore };
+  return { noPhoto, spread, photo: withPhoto, photoBytes: photo.length, photoStages: stages, pgbenchTps: tps, forged, profile, profileBefore };
 }
 
 async function weights(appPort: number): Promise<Record<string, Weight>> {

@@ -1,6 +1,7 @@
 /** The results file: every figure beside its baseline, the ratio, the goal and whether it was met. */
 import type { ForgedFigures, IntakeFigures } from './intake.ts';
 import type { LoadFigures } from './load.ts';
+import type { PhotoStage } from './photo-stages.ts';
 import type { ProfileSummary } from './profile.ts';
 import { median } from './proc.ts';
 import type { Explained, Timing } from './queue.ts';
@@ -29,6 +30,7 @@ export interface Results {
     spread?: IntakeFigures;
     photo: IntakeFigures;
     photoBytes: number;
+    photoStages?: PhotoStage[];
     pgbenchTps: number;
     forged?: ForgedFigures;
     profile?: ProfileSummary;
@@ -167,6 +169,14 @@ export function renderMarkdown(r: Results): string {
       `Rows stored: reports the run added to the database, counted before and after; equal to the accepted count when none was lost and none stored twice. Every tenth accepted report is posted a second time with the same form token and content, as a browser retries after a lost answer; "retries answered" counts those that got their receipt again (they add no row). CPU: what each process on the machine spent during the run (/proc utime + stime), of ${CORES_NOTE}. The photo goal is 1.5× the ${PHOTO_BEFORE}/s of bench/results/2026-11-23.md.`,
       '',
     );
+    if (i.photoStages) {
+      out.push(
+        `Where one ${(i.photoBytes / 1048576).toFixed(1)} MB photo's processing goes: CPU time per photo in the bench's own process, on the app's code (processPhoto) and the libraries it calls, median of 9. processPhoto decodes at reduced scale (shrink-on-load, for the 1,600 px public copy), so it costs less than decoding every pixel at full size, shown for comparison; libjpeg must still entropy-decode the whole file, which is most of it. In the app these run on libuv's threads, beside the main thread.`,
+        '',
+        table(['stage', 'CPU ms'], i.photoStages.map((st) => [st.stage, fmt(st.cpuMs, 1)])),
+        '',
+      );
+    }
     if (i.forged) {
       out.push(
         `A forged report (a form token the app never issued) with the same ${(i.photoBytes / 1048576).toFixed(1)} MB photo, ${i.forged.requests} one after another, after ten uncounted and on an app that had gone quiet (${i.forged.quietAfterMs < 0 ? 'it never did within 60 s' : `after ${(i.forged.quietAfterMs / 1000).toFixed(1)} s`}): the app process's own CPU time (/proc utime + stime) per request is **${i.forged.cpuMsPerRequest.toFixed(2)} ms** (goal < 5 ms; ${i.forged.cpuMsPerRequest < 5 ? 'met' : 'NOT met'}). Answers: ${Object.entries(i.forged.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')}.`,
