@@ -19,10 +19,15 @@ const COMPRESSIBLE_TYPE = /^(?:text\/|application\/(?:json|xml|rss\+xml|atom\+xm
 export const MIN_COMPRESS_BYTES = 1024;
 /**
  * Brotli 5 and gzip 6: fast enough for a page per request, close to the best size for HTML. The
- * size hint, where known, lets Brotli size its window to the body.
+ * size hint, where known, lets Brotli size its window to the body. A streamed answer has none,
+ * and Brotli's default 4 MB window then cost a third of the work on a 20 KB page (1.05 against
+ * 0.72 ms measured here for the report form, the same bytes): a 64 KB window holds any page
+ * whole, and costs a bigger download (a CSV export) only a little of its ratio.
  */
+const STREAM_WINDOW_BITS = 16;
 function brotliOptions(sizeHint?: number): BrotliOptions {
-  return { params: { [constants.BROTLI_PARAM_QUALITY]: 5, ...(sizeHint ? { [constants.BROTLI_PARAM_SIZE_HINT]: sizeHint } : {}) } };
+  const size = sizeHint ? { [constants.BROTLI_PARAM_SIZE_HINT]: sizeHint } : { [constants.BROTLI_PARAM_LGWIN]: STREAM_WINDOW_BITS };
+  return { params: { [constants.BROTLI_PARAM_QUALITY]: 5, ...size } };
 }
 const GZIP_OPTIONS: ZlibOptions = { level: 6 };
 

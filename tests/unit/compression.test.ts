@@ -58,6 +58,22 @@ describe('compressing an answer', () => {
     }
   });
 
+  it('decodes a streamed answer far larger than its 64 KB window to exactly what was sent', async () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => `"${i}","稷峰镇","姚村东头第${i}块麦地","${(i * 0.37).toFixed(2)}","是"`).join('\r\n');
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = Buffer.from(rows);
+        for (let at = 0; at < bytes.length; at += 16_384) controller.enqueue(bytes.subarray(at, at + 16_384));
+        controller.close();
+      },
+    });
+    const res = compressResponse(page(stream, { 'Content-Type': 'text/csv; charset=utf-8' }), 'br');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(Buffer.byteLength(rows)).toBeGreaterThan(4 * 65_536);
+    expect(bytes.byteLength).toBeLessThan(Buffer.byteLength(rows) / 4);
+    expect(brotliDecompressSync(bytes).toString('utf8')).toBe(rows);
+  });
+
   it('leaves alone what must not or need not be compressed, telling caches it varies where it could', async () => {
     const untouched: Array<[string, Response, 'br' | null]> = [
       ['a client that accepts none', page(), null],
