@@ -42,6 +42,9 @@ export const RATE_RULES = {
   loginAccount: { bucket: 'login-a', limit: 10, windowSeconds: 900 },
 } as const satisfies Record<string, RateRule>;
 
+/** A citizen's report counts against both its hourly and its daily limit, in this order. */
+export const REPORT_RULES = [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay] as const;
+
 export interface RateDecision {
   allowed: boolean;
   retryAfterSeconds: number;

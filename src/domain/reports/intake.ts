@@ -15,7 +15,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { ValidReport } from './report-schema.ts';
 import { originalSha256, processPhotoFiles } from './photos.ts';
-import { countHits, decideRateLimits, RATE_RULES, refundRateLimit, sweepRateLimitsNowAndThen, type RateDecision } from '../../server/rate-limit.ts';
+import { countHits, decideRateLimits, REPORT_RULES, refundRateLimit, sweepRateLimitsNowAndThen, type RateDecision } from '../../server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from './receipt-code.ts';
 import { submissionHash, submitReport } from './reports.ts';
 
@@ -36,8 +36,6 @@ export interface IntakeContext {
   appSecret: Buffer;
   reporterKey: Buffer;
 }
-
-const REPORT_RULES = [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay] as const;
 
 /**
  * Counts the client's report limits and finds the submission already stored under the form's key,

@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { FormToken } from './form-token.ts';
 import { checkFormOrigin } from './report-form-check.ts';
-import { RATE_RULES, windowOf } from '../../server/rate-limit.ts';
+import { REPORT_RULES, windowOf } from '../../server/rate-limit.ts';
 
 export const TOO_FAST_MESSAGE = '提交得太快了。请核对填写的内容，稍等几秒后再提交。';
 export const TOO_LARGE_MESSAGE = '上传的内容太大了。每张照片不能超过 10 MB，最多 5 张，请压缩或减少照片后再提交。';
@@ -59,7 +59,7 @@ export async function refuseCheaply(
   // report without photos is spared this round trip.
   if (!form.getAll('photos').some((f) => typeof f !== 'string' && f.size > 0)) return null;
   // One round trip: every valid submission with photos pays for this look before the Action's own count.
-  const rules = [RATE_RULES.reportPerHour, RATE_RULES.reportPerDay];
+  const rules = REPORT_RULES;
   const windows = rules.map((rule) => windowOf(rule));
   const { rows } = await sql<{ stored: boolean; hits: number[] }>`
     select exists(select 1 from report where idempotency_key = ${token.idempotencyKey}) as stored,
