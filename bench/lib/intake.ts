@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { createClient, multipartBody } from './http-client.ts';
+import { cpuOfProcess } from './proc.ts';
 
 export interface IntakeFigures {
   accepted: number;
@@ -176,12 +177,7 @@ export interface ForgedFigures {
   quietAfterMs: number;
 }
 
-/** utime + stime of a process, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  // After the command name: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+const cpuMsOf = (pid: number): number => cpuOfProcess(pid).ms;
 
 /**
  * Until the app process spends under 2 % of one core (over half a second), at most `maxMs`. The

@@ -101,17 +101,23 @@ export function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, rank))]!;
 }
 
+/** A process's command name and CPU time so far, utime + stime in ms (Linux: /proc/<pid>/stat). Throws once it has ended. */
+export function cpuOfProcess(pid: number): { comm: string; ms: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The name may hold spaces and parentheses: it ends at the last ')'.
+  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of proc(5), in clock ticks of 10 ms.
+  return { comm, ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+}
+
 /** CPU time (utime + stime, ms) of every process on the machine now, by pid, with its command name. */
 export function cpuOfAllProcesses(): Map<number, { comm: string; ms: number }> {
   const out = new Map<number, { comm: string; ms: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of proc(5), in clock ticks of 10 ms.
-      out.set(Number(entry), { comm, ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+      out.set(Number(entry), cpuOfProcess(Number(entry)));
     } catch {
       /* the process ended meanwhile */
     }

@@ -95,7 +95,8 @@ async function decodeHeic(bytes: Buffer, width: number, height: number, fileName
   }
 }
 
-async function readExif(bytes: Buffer): Promise<ProcessedPhoto['exif']> {
+/** When and where the photo says it was taken (exported for the bench's stage timing). */
+export async function readExif(bytes: Buffer): Promise<ProcessedPhoto['exif']> {
   let tags: Record<string, unknown> | undefined;
   try {
     // Raw values: exifr would otherwise turn the zone-less EXIF time into a Date in the server's own zone.
