@@ -23,6 +23,7 @@ import { createDb } from '../src/server/db.ts';
 import { createStaffUser } from '../src/domain/accounts/staff-users.ts';
 import { parseQueueFilter } from '../src/domain/reports/queue-filter.ts';
 import { appEnv, ensureTools, startApp, version } from './lib/apps.ts';
+import { lastRecordedFile, ratiosOfFile } from './lib/compare.ts';
 import { forgedRequestCpu, runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
 import { photoStages } from './lib/photo-stages.ts';
 import { readProfile, summariseProfile, type ProfileSummary } from './lib/profile.ts';
@@ -220,6 +221,12 @@ async function main(): Promise<void> {
     quick: QUICK,
     loads: [],
   };
+  // Chosen before this run writes its own file, which git does not hold yet anyway.
+  const previousFile = args['compare-with'] ?? lastRecordedFile(path.join(projectRoot, 'bench', 'results'));
+  if (previousFile) {
+    results.previous = { source: path.relative(projectRoot, path.resolve(previousFile)), ratios: Object.fromEntries(ratiosOfFile(readFileSync(previousFile, 'utf8'))) };
+    log(`comparing with ${results.previous.source}`);
+  }
   log(`${CORES} cores; results for ${DATE}${QUICK ? ' (quick)' : ''}; phases: ${[...PHASES].join(', ')}`);
 
   const pgLog: string[] = [];

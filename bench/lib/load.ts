@@ -7,6 +7,8 @@ export interface LoadFigures {
   p99: number;
   ok: number;
   bad: number;
+  /** Where a figure is the median of rounds: each round's req/s, in order. */
+  rounds?: number[];
 }
 
 export async function load(url: string, opts: { connections: number; seconds: number; warmupSeconds: number; headers?: Record<string, string> }): Promise<LoadFigures> {

@@ -109,7 +109,7 @@ export async function publicPages(appPort: number, databaseUrl: string): Promise
     for (const pg of PUBLIC_PAGES) {
       for (const st of setups) {
         const rs = rounds[`${st.label} ${pg.name}`]!;
-        st.into[pg.name] = { rps: median(rs.map((f) => f.rps)), p50: median(rs.map((f) => f.p50)), p99: median(rs.map((f) => f.p99)), ok: rs.reduce((a, f) => a + f.ok, 0), bad: rs.reduce((a, f) => a + f.bad, 0) };
+        st.into[pg.name] = { rps: median(rs.map((f) => f.rps)), p50: median(rs.map((f) => f.p50)), p99: median(rs.map((f) => f.p99)), ok: rs.reduce((a, f) => a + f.ok, 0), bad: rs.reduce((a, f) => a + f.bad, 0), rounds: rs.map((f) => f.rps) };
       }
       const res = await fetch(url(PORTS.nginx, pg.path));
       await res.arrayBuffer();

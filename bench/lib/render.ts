@@ -1,4 +1,5 @@
 /** The results file: every figure beside its baseline, the ratio, the goal and whether it was met. */
+import { ratiosOfRun, roundRange, verdictOf } from './compare.ts';
 import type { ForgedFigures, IntakeFigures } from './intake.ts';
 import type { LoadFigures } from './load.ts';
 import type { PhotoStage } from './photo-stages.ts';
@@ -13,6 +14,7 @@ import type { Weight } from './weight.ts';
 export type Row = (string | number)[];
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
 export const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '—');
+const span = (r: { low: number; high: number } | undefined) => (r ? `${r.low.toFixed(2)}–${r.high.toFixed(2)}×` : '—');
 export const met = (ok: boolean | null) => (ok === null ? '—' : ok ? '✅ yes' : '❌ no');
 export function table(head: string[], rows: Row[]): string {
   const line = (cells: (string | number)[]) => `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`;
@@ -47,6 +49,8 @@ export interface Results {
     explain: Array<{ filter: string; kind: string } & Explained>;
   };
   start?: { appMs: number[]; bareMs: number[] };
+  /** The last recorded full run's ratios, for the comparison at the top. */
+  previous?: { source: string; ratios: Record<string, number> };
 }
 
 /** Intake with one photo before issue 30 (bench/results/2026-11-23.md), and the goal: 1.5× that. */
@@ -81,6 +85,25 @@ function renderProfile(now: ProfileSummary, before?: { source: string; summary: 
   ];
 }
 
+function renderComparison(r: Results, previous: NonNullable<Results['previous']>): string[] {
+  const rows = ratiosOfRun(r)
+    .filter((now) => previous.ratios[now.figure] !== undefined)
+    .map((now) => {
+      const before = previous.ratios[now.figure]!;
+      return [now.figure, `${before.toFixed(2)}×`, `${now.ratio.toFixed(2)}×`, span(now.rounds), verdictOf(now, before)];
+    });
+  if (rows.length === 0) return [];
+  const worse = rows.filter((row) => row[4] === 'worse').length;
+  return [
+    `## Against the last recorded results file (${previous.source})`,
+    '',
+    `Each ratio of this run beside the same ratio in ${previous.source}. A public page's ratio is also shown round by round (the page and its baseline measured seconds apart): where this run's figure is lower but the earlier one lies inside that range, the two are not told apart from the machine's noise. Intake is one run per case, so it has no range. ${worse === 0 ? 'No ratio is worse beyond that range.' : `${worse} ${worse === 1 ? 'ratio is' : 'ratios are'} worse beyond that range.`}`,
+    '',
+    table(['figure', 'last recorded', 'this run', 'this run by round (lowest–highest)', 'verdict'], rows),
+    '',
+  ];
+}
+
 export function renderMarkdown(r: Results): string {
   const out: string[] = [];
   out.push(`# Benchmarks — ${r.date}`, '');
@@ -100,6 +123,7 @@ export function renderMarkdown(r: Results): string {
   out.push('Machine load (1-minute average) around each phase; the bench waits for an idle machine before each phase (bounded):', '');
   out.push(table(['phase', 'load before', 'load after', 'waited', 'idle?'], r.loads.map((l) => [l.phase, l.before.toFixed(2), l.after.toFixed(2), `${l.waitedSeconds} s`, l.idle ? 'yes' : 'no — busy (others running tests); figures less reliable'])));
   out.push('');
+  if (r.previous) out.push(...renderComparison(r, r.previous));
 
   if (r.public) {
     const p = r.public;
@@ -108,13 +132,13 @@ export function renderMarkdown(r: Results): string {
     out.push('### (2) behind the shipped nginx config vs (3) the nginx-static limit', '');
     out.push(
       table(
-        ['page', 'req/s', 'p50 ms', 'p99 ms', 'X-Cache', 'baseline: static req/s', 'ratio', 'goal', 'met?', 'header bytes (shipped / static)', 'control: static + shipped headers req/s', 'ratio'],
+        ['page', 'req/s', 'p50 ms', 'p99 ms', 'X-Cache', 'baseline: static req/s', 'ratio', 'ratio by round (lowest–highest)', 'goal', 'met?', 'header bytes (shipped / static)', 'control: static + shipped headers req/s', 'ratio'],
         PUBLIC_PAGES.map((pg) => {
           const a = p.nginx[pg.name]!;
           const b = p.static[pg.name]!;
           const c = p.sameHeaders[pg.name]!;
           const h = p.headerBytes[pg.name];
-          return [pg.name, fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), p.xcache[pg.name] ?? '', fmt(b.rps), ratio(a.rps, b.rps), '≥ 0.90×', met(a.rps >= 0.9 * b.rps && a.bad === 0), h ? `${h.nginx} / ${h.static}` : '', fmt(c.rps), ratio(a.rps, c.rps)];
+          return [pg.name, fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), p.xcache[pg.name] ?? '', fmt(b.rps), ratio(a.rps, b.rps), span(roundRange(a, b)), '≥ 0.90×', met(a.rps >= 0.9 * b.rps && a.bad === 0), h ? `${h.nginx} / ${h.static}` : '', fmt(c.rps), ratio(a.rps, c.rps)];
         }),
       ),
       '',
@@ -125,12 +149,12 @@ export function renderMarkdown(r: Results): string {
     out.push("### (1) served directly vs the app's own prerendered page", '');
     out.push(
       table(
-        ['page', 'HTML bytes', 'req/s', 'p50 ms', 'p99 ms', `baseline: app ${PRERENDERED.path} req/s`, 'ratio', 'goal', 'met?', 'control: same bytes prerendered req/s', 'ratio'],
+        ['page', 'HTML bytes', 'req/s', 'p50 ms', 'p99 ms', `baseline: app ${PRERENDERED.path} req/s`, 'ratio', 'ratio by round (lowest–highest)', 'goal', 'met?', 'control: same bytes prerendered req/s', 'ratio'],
         PUBLIC_PAGES.map((pg) => {
           const a = p.direct[pg.name]!;
           const same = p.sameBytes[pg.name]!;
           const goal = pg.db ? a.rps >= 0.9 * base.rps && a.p99 <= 50 && a.bad === 0 : a.p99 <= 50 && a.bad === 0;
-          return [pg.name, fmt(p.bytes[pg.name] ?? NaN), fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), fmt(base.rps), ratio(a.rps, base.rps), pg.db ? '≥ 0.90×, p99 ≤ 50 ms' : 'p99 ≤ 50 ms', met(goal), fmt(same.rps), ratio(a.rps, same.rps)];
+          return [pg.name, fmt(p.bytes[pg.name] ?? NaN), fmt(a.rps), fmt(a.p50, 1), fmt(a.p99, 1), fmt(base.rps), ratio(a.rps, base.rps), span(roundRange(a, base)), pg.db ? '≥ 0.90×, p99 ≤ 50 ms' : 'p99 ≤ 50 ms', met(goal), fmt(same.rps), ratio(a.rps, same.rps)];
         }),
       ),
       '',

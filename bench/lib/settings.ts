@@ -12,6 +12,8 @@ export const { values: args } = parseArgs({
     'no-idle-wait': { type: 'boolean', default: false },
     /** An earlier run's intake profile (bench/results/<name>-intake-profile.json), shown beside this run's. */
     'profile-before': { type: 'string' },
+    /** The results file to compare ratios with; by default the full run git recorded last. */
+    'compare-with': { type: 'string' },
   },
 });
 export const QUICK = args.quick!;
