@@ -147,7 +147,8 @@ export async function compressResponse(response: Response, encoding: Encoding | 
     const body = read.whole.byteLength < MIN_COMPRESS_BYTES ? read.whole : read.whole.byteLength <= SYNC_BODY_BYTES ? compressBody(read.whole, encoding) : encoding === 'br' ? await brotliAsync(read.whole, brotliOptions(read.whole.byteLength)) : await gzipAsync(read.whole, GZIP_OPTIONS);
     if (body !== read.whole) headers.set('Content-Encoding', encoding);
     headers.set('Content-Length', String(body.byteLength));
-    return new Response(body, init);
+    // A view of the same bytes: Response takes a Uint8Array over an ArrayBuffer, which a Buffer is.
+    return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), init);
   }
   headers.set('Content-Encoding', encoding);
   const compressor = encoding === 'br' ? createBrotliCompress(brotliOptions(length ? Number(length) : undefined)) : createGzip(GZIP_OPTIONS);
