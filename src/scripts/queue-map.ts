@@ -1,8 +1,6 @@
 /** The queue's map view: the filtered reports as clustered markers linking to each report. */
 import L from 'leaflet';
 import 'leaflet.markercluster';
-import 'leaflet.markercluster/dist/MarkerCluster.css';
-import 'leaflet.markercluster/dist/MarkerCluster.Default.css';
 import { createBaseMap, markerIcon, revealJsOnly, type BaseMapConfig } from './staff-map.ts';
 
 export async function showQueueMap(): Promise<void> {

@@ -3,7 +3,8 @@
  * boundary (drawn even offline), icons, and controls that speak Chinese.
  */
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
+// Leaflet's stylesheet is imported by each page that has a map, not here: CSS imported from a
+// client script went onto every page of the site, maps or not.
 import iconUrl from 'leaflet/dist/images/marker-icon.png?url';
 import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png?url';
 import shadowUrl from 'leaflet/dist/images/marker-shadow.png?url';

@@ -85,6 +85,19 @@ describe('public pages over HTTP', () => {
     }
   });
 
+  it('loads the map’s stylesheet only on a page with a map', async () => {
+    const stylesheetsOf = async (path: string): Promise<string> => {
+      const html = await (await fetch(baseUrl + path)).text();
+      const hrefs = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]!);
+      expect(hrefs.length, path).toBeGreaterThan(0);
+      return (await Promise.all(hrefs.map(async (href) => (await fetch(new URL(href, baseUrl))).text()))).join('\n');
+    };
+    for (const path of ['/', '/policies/', '/policies/hejin-2023/', '/law/', '/cases/', '/cases/1/', '/progress/', '/track/']) {
+      expect(await stylesheetsOf(path), path).not.toContain('.leaflet-');
+    }
+    expect(await stylesheetsOf('/report/')).toContain('.leaflet-container');
+  });
+
   it('every page answers with security headers and a CSP without unsafe-inline', async () => {
     for (const path of ['/', '/law/', '/progress/', '/favicon.svg', '/api/health']) {
       const res = await fetch(baseUrl + path);
