@@ -78,6 +78,12 @@ export const WHOLE_BODY_BYTES = 256 * 1024;
  */
 const SYNC_BODY_BYTES = 64 * 1024;
 
+/** One whole body compressed: in the calling thread up to SYNC_BODY_BYTES, else on libuv's threads. */
+async function compressWhole(body: Buffer, encoding: Encoding): Promise<Buffer> {
+  if (body.byteLength <= SYNC_BODY_BYTES) return compressBody(body, encoding);
+  return encoding === 'br' ? brotliAsync(body, brotliOptions(body.byteLength)) : gzipAsync(body, GZIP_OPTIONS);
+}
+
 /** The body read up to `limit` bytes: all of it (`whole`), or what came so far and the rest still to read. */
 async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promise<{ whole: Buffer } | { start: Uint8Array[]; rest: ReadableStreamDefaultReader<Uint8Array>; failure?: unknown }> {
   const reader = body.getReader();
@@ -144,8 +150,9 @@ export async function compressResponse(response: Response, encoding: Encoding | 
   const read = await readUpTo(response.body!, WHOLE_BODY_BYTES);
   if ('whole' in read) {
     // Known only now: a body too small to be worth it goes as it is, with its length.
-    const body = read.whole.byteLength < MIN_COMPRESS_BYTES ? read.whole : read.whole.byteLength <= SYNC_BODY_BYTES ? compressBody(read.whole, encoding) : encoding === 'br' ? await brotliAsync(read.whole, brotliOptions(read.whole.byteLength)) : await gzipAsync(read.whole, GZIP_OPTIONS);
-    if (body !== read.whole) headers.set('Content-Encoding', encoding);
+    const worthIt = read.whole.byteLength >= MIN_COMPRESS_BYTES;
+    const body = worthIt ? await compressWhole(read.whole, encoding) : read.whole;
+    if (worthIt) headers.set('Content-Encoding', encoding);
     headers.set('Content-Length', String(body.byteLength));
     // A view of the same bytes: Response takes a Uint8Array over an ArrayBuffer, which a Buffer is.
     return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), init);
@@ -161,4 +168,4 @@ export async function compressResponse(response: Response, encoding: Encoding | 
  * Outermost middleware: every answer Astro makes goes out compressed when the client accepts it.
  * HEAD too: its headers must say what a GET would get (Node sends no body for it).
  */
-export const compression: MiddlewareHandler = async (context, next) => await compressResponse(await next(), chooseEncoding(context.request.headers.get('accept-encoding')), context.request.method);
+export const compression: MiddlewareHandler = async (context, next) => compressResponse(await next(), chooseEncoding(context.request.headers.get('accept-encoding')), context.request.method);
