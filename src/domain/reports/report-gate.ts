@@ -59,14 +59,13 @@ export async function refuseCheaply(
   // report without photos is spared this round trip.
   if (!form.getAll('photos').some((f) => typeof f !== 'string' && f.size > 0)) return null;
   // One round trip: every valid submission with photos pays for this look before the Action's own count.
-  const rules = REPORT_RULES;
-  const windows = rules.map((rule) => windowOf(rule));
+  const windows = REPORT_RULES.map((rule) => windowOf(rule));
   const { rows } = await sql<{ stored: boolean; hits: number[] }>`
     select exists(select 1 from report where idempotency_key = ${token.idempotencyKey}) as stored,
-      array[${sql.join(rules.map((rule, i) => sql`coalesce((select hits from rate_limit where bucket = ${rule.bucket} and key = ${client} and window_start = ${windows[i]!.start}), 0)`))}] as hits`.execute(db);
+      array[${sql.join(REPORT_RULES.map((rule, i) => sql`coalesce((select hits from rate_limit where bucket = ${rule.bucket} and key = ${client} and window_start = ${windows[i]!.start}), 0)`))}] as hits`.execute(db);
   const { stored, hits } = rows[0]!;
   if (stored) return null;
-  const over = rules.map((rule, i) => (Number(hits[i]) >= rule.limit ? windows[i]!.secondsLeft : 0)).filter((s) => s > 0);
+  const over = REPORT_RULES.map((rule, i) => (Number(hits[i]) >= rule.limit ? windows[i]!.secondsLeft : 0)).filter((s) => s > 0);
   if (over.length === 0) return null;
   const wait = Math.max(...over);
   return { error: new ActionError({ code: 'TOO_MANY_REQUESTS', message: rateLimitMessage(wait) }), retryAfterSeconds: wait };
