@@ -14,7 +14,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { ValidReport } from './report-schema.ts';
-import { originalSha256, processPhotoFiles } from './photos.ts';
+import { fileBytes, originalSha256, processPhotoFiles } from './photos.ts';
 import { countHits, decideRateLimits, REPORT_RULES, refundRateLimit, sweepRateLimitsNowAndThen, type RateDecision } from '../../server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from './receipt-code.ts';
 import { submissionHash, submitReport } from './reports.ts';
@@ -62,7 +62,7 @@ export async function acceptReport(db: Kysely<Database>, report: ValidReport, ct
   if (stored !== null) {
     await Promise.all(REPORT_RULES.map((rule) => refundRateLimit(db, rule, ctx.client)));
     // Only a retry needs the photos' hashes before decoding; a first submission gets them from processPhoto.
-    const photoHashes = await Promise.all(report.photos.map(async (f) => originalSha256(new Uint8Array(await f.arrayBuffer()))));
+    const photoHashes = await Promise.all(report.photos.map(async (f) => originalSha256(await fileBytes(f))));
     return stored === submissionHash(report, photoHashes) ? { kind: 'accepted', receiptCode } : { kind: 'conflict' };
   }
   if (!limit.allowed) return { kind: 'rate-limited', retryAfterSeconds: limit.retryAfterSeconds };
