@@ -241,7 +241,8 @@ describe('the citizen’s tracking view', () => {
     expect(view!.events.map((e) => Object.keys(e).sort())).toEqual([['at', 'publicNote', 'state'], ['at', 'publicNote', 'state']]);
     expect(view).toMatchObject({ problemClass: 'house', township: 'jifeng', status: 'accepted' });
     expect(view!.events.map((e) => [e.state, e.publicNote])).toEqual([['submitted', null], ['accepted', '已转稷峰镇核查。']]);
-    const text = JSON.stringify(view);
+    // Without the times: a timestamp such as 09:05:35.612Z holds a coordinate's digits by chance.
+    const text = JSON.stringify(view, (key, value) => (key === 'at' || key === 'submittedOn' ? undefined : value));
     for (const secret of ['张三', '13812345678', '姚村', '水泥路', '110.9', '35.6', 'IMG_0001', k.idempotencyKey, k.receiptHash]) {
       expect(text, secret).not.toContain(secret);
     }
