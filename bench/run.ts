@@ -24,15 +24,15 @@ import { createStaffUser } from '../src/domain/accounts/staff-users.ts';
 import { parseQueueFilter } from '../src/domain/reports/queue-filter.ts';
 import { appEnv, ensureTools, startApp, version } from './lib/apps.ts';
 import { lastRecordedFile, ratiosOfFile } from './lib/compare.ts';
-import { forgedRequestCpu, runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
+import { combineIntakeRounds, forgedRequestCpu, runIntake, makePhoto, type IntakeFigures } from './lib/intake.ts';
 import { photoStages } from './lib/photo-stages.ts';
 import { readProfile, summariseProfile, type ProfileSummary } from './lib/profile.ts';
-import { cpuOfAllProcesses, cpuSplit, machineLoad, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
+import { cpuOfAllProcesses, cpuSplit, machineLoad, median, sleep, startChild, stopAll, waitFor200, waitForIdle, type Child } from './lib/proc.ts';
 import { fetchText, publicPages } from './lib/public-pages.ts';
 import { explain, queueQueries, signIn, timeNearby, timePagesSideBySide, type Timing } from './lib/queue.ts';
 import { generateReports } from './lib/queue-data.ts';
 import { fmt, renderMarkdown, type Results } from './lib/render.ts';
-import { args, CONNECTIONS, CORES, DATE, HOST, PG_DIR, PG_PORT, PHASES, PORTS, PUBLIC_PAGES, QUEUE_URLS, QUICK, ROWS, SECONDS, STAFF_PASSWORD, TMP, WARMUP, WEIGHT_PAGES, log, url } from './lib/settings.ts';
+import { args, CONNECTIONS, CORES, DATE, HOST, INTAKE_ROUNDS, PG_DIR, PG_PORT, PHASES, PORTS, PUBLIC_PAGES, QUEUE_URLS, QUICK, ROWS, SECONDS, STAFF_PASSWORD, TMP, WARMUP, WEIGHT_PAGES, log, url } from './lib/settings.ts';
 import { pageWeight, type Weight } from './lib/weight.ts';
 
 // ---------------------------------------------------------------- phases
@@ -135,13 +135,21 @@ async function profileIntake(databaseUrl: string): Promise<ProfileSummary> {
 
 async function intake(appPort: number, appPid: number, databaseUrl: string): Promise<NonNullable<Results['intake']>> {
   const photo = await makePhoto(path.join(TMP, 'photo-2mb.jpg'));
-  // The baseline first, on a quiet database.
-  const tps = pgbench(databaseUrl, SECONDS);
-  log(`   pgbench insert: ${fmt(tps)} tps`);
   await runIntake(url(appPort, ''), { clients: CONNECTIONS, seconds: WARMUP, photo: null });
   await drain(appPort);
-  const noPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null }, 'no photo, one address:');
-  const spread = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null, spread: true }, `no photo, ${CONNECTIONS} addresses:`);
+  // Each round: the baseline, then each case, seconds apart, so a round's ratio meets one state of the machine.
+  const rounds: Array<{ tps: number; noPhoto: IntakeFigures; spread: IntakeFigures }> = [];
+  for (let round = 1; round <= INTAKE_ROUNDS; round++) {
+    const tps = pgbench(databaseUrl, SECONDS);
+    log(`   round ${round}/${INTAKE_ROUNDS} pgbench insert: ${fmt(tps)} tps`);
+    const noPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null }, 'no photo, one address:');
+    const spread = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo: null, spread: true }, `no photo, ${CONNECTIONS} addresses:`);
+    rounds.push({ tps, noPhoto, spread });
+  }
+  const pgbenchRounds = rounds.map((r) => r.tps);
+  const tps = median(pgbenchRounds);
+  const noPhoto = combineIntakeRounds(rounds.map((r) => r.noPhoto));
+  const spread = combineIntakeRounds(rounds.map((r) => r.spread));
   const withPhoto = await countedIntake(appPort, appPid, databaseUrl, { clients: CONNECTIONS, seconds: SECONDS, photo }, 'with photo:');
   const stages = await photoStages(photo, QUICK ? 3 : 9);
   log(`   photo stages: ${stages.map((st) => `${st.stage.split(' (')[0]} ${st.cpuMs.toFixed(1)} ms`).join(', ')}`);
@@ -151,7 +159,7 @@ async function intake(appPort: number, appPid: number, databaseUrl: string): Pro
   log(`   profile:    idle ${(profile.idle * 100).toFixed(0)} %, GC ${(profile.gc * 100).toFixed(0)} %; ${profile.parts.slice(0, 5).map((p) => `${p.part} ${(p.share * 100).toFixed(1)} %`).join(', ')}`);
   const beforeFile = args['profile-before'];
   const profileBefore = beforeFile ? { source: path.relative(projectRoot, path.resolve(beforeFile)), summary: JSON.parse(readFileSync(beforeFile, 'utf8')) as ProfileSummary } : undefined;
-  return { noPhoto, spread, photo: withPhoto, photoBytes: photo.length, photoStages: stages, pgbenchTps: tps, forged, profile, profileBefore };
+  return { noPhoto, spread, photo: withPhoto, photoBytes: photo.length, photoStages: stages, pgbenchTps: tps, pgbenchRounds, forged, profile, profileBefore };
 }
 
 async function weights(appPort: number): Promise<Record<string, Weight>> {

@@ -1,7 +1,7 @@
 /**
  * This run's ratios beside the last recorded results file's. On two shared cores a ratio moves by
- * ±0.1 from run to run, so each of this run's public-page ratios comes with its range over the
- * rounds (each round measures a page and its baseline within seconds of each other): a lower
+ * ±0.1 from run to run, so each of this run's ratios comes with its range over the rounds (each
+ * round measures a page, or an intake case, and its baseline within seconds of each other): a lower
  * figure that stays inside that range is not told apart from noise, and the table says which is which.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,8 +19,8 @@ export interface RatioFigure {
   rounds?: { low: number; high: number };
 }
 
-/** The lowest and highest of `a`'s rounds over `b`'s rounds, paired round by round. */
-export function roundRange(a: LoadFigures, b: LoadFigures): { low: number; high: number } | undefined {
+/** The lowest and highest of `a`'s rounds over `b`'s rounds, paired round by round (req/s of pages, accepted/s over pgbench's inserts/s). */
+export function roundRange(a: Pick<LoadFigures, 'rounds'>, b: Pick<LoadFigures, 'rounds'>): { low: number; high: number } | undefined {
   const n = Math.min(a.rounds?.length ?? 0, b.rounds?.length ?? 0);
   if (n === 0) return undefined;
   const each = Array.from({ length: n }, (_, i) => a.rounds![i]! / b.rounds![i]!);
@@ -77,8 +77,9 @@ export function ratiosOfRun(r: Results): RatioFigure[] {
   }
   if (r.intake) {
     const i = r.intake;
-    out.push({ figure: 'intake no photo, one address (127.0.0.1)', ratio: i.noPhoto.perSecond / i.pgbenchTps });
-    if (i.spread) out.push({ figure: `intake no photo, ${CONNECTIONS} addresses`, ratio: i.spread.perSecond / i.pgbenchTps });
+    const pgbench = { rounds: i.pgbenchRounds };
+    out.push({ figure: 'intake no photo, one address (127.0.0.1)', ratio: i.noPhoto.perSecond / i.pgbenchTps, rounds: roundRange(i.noPhoto, pgbench) });
+    if (i.spread) out.push({ figure: `intake no photo, ${CONNECTIONS} addresses`, ratio: i.spread.perSecond / i.pgbenchTps, rounds: roundRange(i.spread, pgbench) });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { jurisdiction } from '../../src/config/jurisdiction.ts';
 import { createClient, multipartBody } from './http-client.ts';
-import { cpuOfProcess } from './proc.ts';
+import { cpuOfProcess, median } from './proc.ts';
 
 export interface IntakeFigures {
   accepted: number;
@@ -23,6 +23,31 @@ export interface IntakeFigures {
   p50: number;
   p99: number;
   errors: string[];
+  /** Where the figure is the median of rounds: each round's accepted/s, in order. */
+  rounds?: number[];
+}
+
+/**
+ * One figure from rounds of the same case: accepted/s and p50 are the median round's, p99 the
+ * worst round's; counts, seconds, CPU and failures add up, so "rows stored = accepted" still
+ * checks every report of every round.
+ */
+export function combineIntakeRounds(rounds: readonly IntakeFigures[]): IntakeFigures {
+  const sum = (pick: (f: IntakeFigures) => number) => rounds.reduce((total, f) => total + pick(f), 0);
+  const cpus = rounds.map((f) => f.cpu).filter((c) => c !== undefined);
+  return {
+    accepted: sum((f) => f.accepted),
+    retried: sum((f) => f.retried),
+    stored: rounds.every((f) => f.stored !== undefined) ? sum((f) => f.stored!) : undefined,
+    cpu: cpus.length === rounds.length ? { app: sum((f) => f.cpu!.app), postgres: sum((f) => f.cpu!.postgres), load: sum((f) => f.cpu!.load), other: sum((f) => f.cpu!.other) } : undefined,
+    failed: sum((f) => f.failed),
+    seconds: sum((f) => f.seconds),
+    perSecond: median(rounds.map((f) => f.perSecond)),
+    p50: median(rounds.map((f) => f.p50)),
+    p99: Math.max(...rounds.map((f) => f.p99)),
+    errors: rounds.flatMap((f) => f.errors).slice(0, 5),
+    rounds: rounds.map((f) => f.perSecond),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { PhotoStage } from './photo-stages.ts';
 import type { ProfileSummary } from './profile.ts';
 import { median } from './proc.ts';
 import type { Explained, Timing } from './queue.ts';
-import { CONNECTIONS, PRERENDERED, PUBLIC_PAGES, QUEUE_URLS, ROUNDS, ROUND_SECONDS, SAME_BYTES_PREFIX, SECONDS, WARMUP, WEIGHT_PAGES } from './settings.ts';
+import { CONNECTIONS, INTAKE_ROUNDS, PRERENDERED, PUBLIC_PAGES, QUEUE_URLS, ROUNDS, ROUND_SECONDS, SAME_BYTES_PREFIX, SECONDS, WARMUP, WEIGHT_PAGES } from './settings.ts';
 import type { Weight } from './weight.ts';
 
 // ---------------------------------------------------------------- results
@@ -33,7 +33,10 @@ export interface Results {
     photo: IntakeFigures;
     photoBytes: number;
     photoStages?: PhotoStage[];
+    /** The median of pgbench's rounds. */
     pgbenchTps: number;
+    /** pgbench's inserts/s in each round, beside the intake cases' rounds. */
+    pgbenchRounds?: number[];
     forged?: ForgedFigures;
     profile?: ProfileSummary;
     /** An earlier run's profile (--profile-before), shown beside this one. */
@@ -97,7 +100,7 @@ function renderComparison(r: Results, previous: NonNullable<Results['previous']>
   return [
     `## Against the last recorded results file (${previous.source})`,
     '',
-    `Each ratio of this run beside the same ratio in ${previous.source}. A public page's ratio is also shown round by round (the page and its baseline measured seconds apart): where this run's figure is lower but the earlier one lies inside that range, the two are not told apart from the machine's noise. Intake is one run per case, so it has no range. ${worse === 0 ? 'No ratio is worse beyond that range.' : `${worse} ${worse === 1 ? 'ratio is' : 'ratios are'} worse beyond that range.`}`,
+    `Each ratio of this run beside the same ratio in ${previous.source}. Each ratio is also shown round by round (a page and its baseline, or an intake case and pgbench, measured seconds apart): where this run's figure is lower but the earlier one lies inside that range, the two are not told apart from the machine's noise. ${worse === 0 ? 'No ratio is worse beyond that range.' : `${worse} ${worse === 1 ? 'ratio is' : 'ratios are'} worse beyond that range.`}`,
     '',
     table(['figure', 'last recorded', 'this run', 'this run by round (lowest–highest)', 'verdict'], rows),
     '',
@@ -171,18 +174,18 @@ export function renderMarkdown(r: Results): string {
     const i = r.intake;
     out.push('## Report intake', '');
     out.push(
-      `${CONNECTIONS} concurrent clients, ${SECONDS} s each: GET /report/ for a fresh form token, then POST multipart to /report/?_action=report with Accept: application/json and Origin (app run with REPORT_MIN_FILL_SECONDS=0 and REPORT_RATE_PER_HOUR/DAY raised). Baseline: pgbench, -c ${CONNECTIONS}, a single-row INSERT into report with the same columns (bench/tmp/pgbench-insert.sql), same database, same duration.`,
+      `${CONNECTIONS} concurrent clients, ${SECONDS} s each: GET /report/ for a fresh form token, then POST multipart to /report/?_action=report with Accept: application/json and Origin (app run with REPORT_MIN_FILL_SECONDS=0 and REPORT_RATE_PER_HOUR/DAY raised). Baseline: pgbench, -c ${CONNECTIONS}, a single-row INSERT into report with the same columns (bench/tmp/pgbench-insert.sql), same database, same duration. Without a photo, ${INTAKE_ROUNDS} rounds of pgbench and then each case: accepted/s, p50 and pgbench's figure are the median round's, p99 the worst round's, counts and CPU add up over the rounds, and each round's ratio is to that round's pgbench. The photo case runs once.`,
       '',
     );
     const cpu = (f: IntakeFigures) => (f.cpu ? [f.cpu.app, f.cpu.postgres, f.cpu.load, f.cpu.other].map((ms) => fmt(ms / 1000, 1)).join(' / ') : '—');
     const row = (name: string, f: IntakeFigures, goal: number | null, goalText: string) => [
       name, fmt(f.perSecond, 1), fmt(f.p50), fmt(f.p99), f.failed, f.stored ?? '—', f.retried ?? '—', cpu(f),
-      fmt(i.pgbenchTps), ratio(f.perSecond, i.pgbenchTps), goalText,
+      fmt(i.pgbenchTps), ratio(f.perSecond, i.pgbenchTps), f.rounds ? span(roundRange(f, { rounds: i.pgbenchRounds })) : '—', goalText,
       met(goal === null ? null : f.perSecond >= goal && f.failed === 0 && f.stored === f.accepted),
     ];
     out.push(
       table(
-        ['case', 'accepted/s', 'p50 ms', 'p99 ms', 'failed', 'rows stored', 'retries answered', 'CPU s: app / PostgreSQL / load generator / other', 'baseline: pgbench insert tps', 'ratio', 'goal', 'met?'],
+        ['case', 'accepted/s', 'p50 ms', 'p99 ms', 'failed', 'rows stored', 'retries answered', 'CPU s: app / PostgreSQL / load generator / other', 'baseline: pgbench insert tps', 'ratio', 'ratio by round (lowest–highest)', 'goal', 'met?'],
         [
           row('no photo, one address (127.0.0.1)', i.noPhoto, 0.3 * i.pgbenchTps, '≥ 0.30×, stored = accepted'),
           ...(i.spread ? [row(`no photo, ${CONNECTIONS} addresses`, i.spread, 0.3 * i.pgbenchTps, '≥ 0.30×, stored = accepted')] : []),

@@ -26,6 +26,11 @@ export const SECONDS = QUICK ? 3 : 10;
 export const ROUNDS = QUICK ? 1 : 6;
 export const ROUND_SECONDS = QUICK ? 3 : 4;
 export const WARMUP = QUICK ? 1 : 3;
+/**
+ * Intake without a photo: rounds of pgbench and each case one right after the other, so each
+ * ratio comes with its range (two runs of the same code twenty minutes apart gave 0.18× and 0.14×).
+ */
+export const INTAKE_ROUNDS = QUICK ? 1 : 3;
 export const CONNECTIONS = 50;
 export const ROWS = Number(args.rows ?? process.env.BENCH_ROWS ?? (QUICK ? 100_000 : 1_000_000));
 export const PHASES = new Set((args.only ?? 'public,intake,weight,queue,start').split(',').map((s) => s.trim()));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ratiosOfFile, ratiosOfRun, roundRange, verdictOf, type RatioFigure } from '../../bench/lib/compare.ts';
+import { combineIntakeRounds, type IntakeFigures } from '../../bench/lib/intake.ts';
 import type { LoadFigures } from '../../bench/lib/load.ts';
 import { renderMarkdown, type Results } from '../../bench/lib/render.ts';
 import { PUBLIC_PAGES } from '../../bench/lib/settings.ts';
@@ -16,7 +17,14 @@ function run(): Results {
     quick: false,
     loads: [],
     public: { direct: pages(1), sameBytes: pages(1), nginx: pages(0.9), static: pages(1), sameHeaders: pages(1), headerBytes: {}, xcache: {}, bytes: {} },
-    intake: { noPhoto: intake, spread: { ...intake, perSecond: 160 }, photo: { ...intake, perSecond: 8 }, photoBytes: 2 << 20, pgbenchTps: 1200 },
+    intake: {
+      noPhoto: { ...intake, rounds: [140, 150, 170] },
+      spread: { ...intake, perSecond: 160, rounds: [160, 150, 165] },
+      photo: { ...intake, perSecond: 8 },
+      photoBytes: 2 << 20,
+      pgbenchTps: 1200,
+      pgbenchRounds: [1400, 1200, 1000],
+    },
   } as unknown as Results;
 }
 
@@ -40,6 +48,13 @@ describe('comparing a run with the last recorded results file', () => {
     expect([...read.keys()].filter((k) => k.includes('photo ('))).toEqual([]);
   });
 
+  it('gives each intake ratio its range, each round over the same round of pgbench', () => {
+    const byFigure = new Map(ratiosOfRun(run()).map((f) => [f.figure, f]));
+    expect(byFigure.get('intake no photo, one address (127.0.0.1)')!.rounds).toEqual({ low: 0.1, high: 0.17 });
+    expect(byFigure.get('intake no photo, 50 addresses')!.rounds).toEqual({ low: 160 / 1400, high: 0.165 });
+    expect(renderMarkdown(run())).toContain('| 0.10–0.17× |');
+  });
+
   it('pairs each round of a page with the same round of its baseline', () => {
     expect(roundRange(figures([10, 20, 30]), figures([10, 10, 60]))).toEqual({ low: 0.5, high: 2 });
     expect(roundRange(figures([10]), { ...figures([10]), rounds: undefined })).toBeUndefined();
@@ -54,5 +69,22 @@ describe('comparing a run with the last recorded results file', () => {
   ];
   it.each(cases)('calls a figure %s what it is', (_, now, before, verdict) => {
     expect(verdictOf(now, before)).toBe(verdict);
+  });
+});
+
+describe('intake in rounds', () => {
+  const round = (perSecond: number, extra: Partial<IntakeFigures> = {}): IntakeFigures => ({
+    accepted: perSecond * 10, retried: perSecond, stored: perSecond * 10, failed: 0, seconds: 10, perSecond, p50: perSecond, p99: 2 * perSecond, errors: [],
+    cpu: { app: 9000, postgres: 4000, load: 2000, other: 400 }, ...extra,
+  });
+
+  it('takes the median round for the rate and p50, the worst round for p99, and adds up counts and CPU', () => {
+    const combined = combineIntakeRounds([round(300), round(200, { failed: 2, errors: ['2× 503'] }), round(250)]);
+    expect(combined).toMatchObject({ perSecond: 250, p50: 250, p99: 600, accepted: 7500, stored: 7500, retried: 750, failed: 2, seconds: 30, errors: ['2× 503'], rounds: [300, 200, 250] });
+    expect(combined.cpu).toEqual({ app: 27000, postgres: 12000, load: 6000, other: 1200 });
+  });
+
+  it('leaves rows stored unknown when a round did not count them', () => {
+    expect(combineIntakeRounds([round(100), round(100, { stored: undefined })]).stored).toBeUndefined();
   });
 });
