@@ -34,12 +34,11 @@ export interface IntakeFigures {
  */
 export function combineIntakeRounds(rounds: readonly IntakeFigures[]): IntakeFigures {
   const sum = (pick: (f: IntakeFigures) => number) => rounds.reduce((total, f) => total + pick(f), 0);
-  const cpus = rounds.map((f) => f.cpu).filter((c) => c !== undefined);
   return {
     accepted: sum((f) => f.accepted),
     retried: sum((f) => f.retried),
     stored: rounds.every((f) => f.stored !== undefined) ? sum((f) => f.stored!) : undefined,
-    cpu: cpus.length === rounds.length ? { app: sum((f) => f.cpu!.app), postgres: sum((f) => f.cpu!.postgres), load: sum((f) => f.cpu!.load), other: sum((f) => f.cpu!.other) } : undefined,
+    cpu: rounds.every((f) => f.cpu !== undefined) ? { app: sum((f) => f.cpu!.app), postgres: sum((f) => f.cpu!.postgres), load: sum((f) => f.cpu!.load), other: sum((f) => f.cpu!.other) } : undefined,
     failed: sum((f) => f.failed),
     seconds: sum((f) => f.seconds),
     perSecond: median(rounds.map((f) => f.perSecond)),

@@ -180,7 +180,7 @@ export function renderMarkdown(r: Results): string {
     const cpu = (f: IntakeFigures) => (f.cpu ? [f.cpu.app, f.cpu.postgres, f.cpu.load, f.cpu.other].map((ms) => fmt(ms / 1000, 1)).join(' / ') : '—');
     const row = (name: string, f: IntakeFigures, goal: number | null, goalText: string) => [
       name, fmt(f.perSecond, 1), fmt(f.p50), fmt(f.p99), f.failed, f.stored ?? '—', f.retried ?? '—', cpu(f),
-      fmt(i.pgbenchTps), ratio(f.perSecond, i.pgbenchTps), f.rounds ? span(roundRange(f, { rounds: i.pgbenchRounds })) : '—', goalText,
+      fmt(i.pgbenchTps), ratio(f.perSecond, i.pgbenchTps), span(roundRange(f, { rounds: i.pgbenchRounds })), goalText,
       met(goal === null ? null : f.perSecond >= goal && f.failed === 0 && f.stored === f.accepted),
     ];
     out.push(
