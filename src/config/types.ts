@@ -1,4 +1,4 @@
-/** Shapes of the single per-county configuration (see ./jurisdiction.ts). */
+/** Shapes of the per-county configuration (./county.json, read by ./jurisdiction.ts). */
 
 export type LngLat = readonly [lng: number, lat: number];
 
