@@ -9,19 +9,14 @@
  * admins for a custodian, the workflow's states) stay with the code that owns them.
  */
 import type { WorkflowAction } from '../domain/reports/workflow.ts';
+import vocabularies from './vocabularies.json' with { type: 'json' };
 
 export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export const STAFF_ROLE_LABELS: Readonly<Record<StaffRole, string>> = {
-  admin: '系统管理员',
-  moderator: '审核员',
-  township: '乡镇核查员',
-  publicity: '宣传组',
-  custodian: '保密员',
-  ledger: '台账管理员',
-};
+/** What each role is called where people read it (./vocabularies.json). */
+export const STAFF_ROLE_LABELS: Readonly<Record<StaffRole, string>> = vocabularies.staffRoles;
 
 /** True for a stored role code; staff_user.role is checked by the database too. */
 export function isStaffRole(value: unknown): value is StaffRole {

@@ -11,6 +11,7 @@
  * Pure: no database, no framework. The server stores `ReportState` codes in report.status and
  * asks this module what may happen next.
  */
+import vocabularies from '../../shared/vocabularies.json' with { type: 'json' };
 import { REFUSAL_REASONS } from './refusal-reasons.ts';
 import { MEASURES, OUTCOMES } from '../../shared/taxonomy.ts';
 import { rolesFor, type StaffRole } from '../../shared/permissions.ts';
@@ -32,17 +33,8 @@ export const REPORT_STATES = [
 
 export type ReportState = (typeof REPORT_STATES)[number];
 
-/** Public labels, shown to citizens on the tracking page and to staff in lists. */
-export const STATE_LABELS: Readonly<Record<ReportState, string>> = {
-  submitted: '已提交',
-  accepted: '已受理',
-  refused: '不予受理',
-  verifying: '核查中',
-  substantiated: '查实',
-  unsubstantiated: '未查实',
-  rectifying: '整改中',
-  closed: '已办结',
-};
+/** Public labels, shown to citizens on the tracking page and to staff in lists (../../shared/vocabularies.json). */
+export const STATE_LABELS: Readonly<Record<ReportState, string>> = vocabularies.reportStates;
 
 /** True for a known state code; report.status is plain text, so check before trusting it. */
 export function isReportState(value: unknown): value is ReportState {
