@@ -9,6 +9,7 @@
  * admins for a custodian, the workflow's states) stay with the code that owns them.
  */
 import type { WorkflowAction } from '../domain/reports/workflow.ts';
+import { STAFF_NAV } from './navigation.ts';
 import vocabularies from './vocabularies.json' with { type: 'json' };
 
 export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
@@ -188,18 +189,6 @@ export const STAFF_ROUTES = {
 } as const satisfies Record<string, Permission | 'open'>;
 
 export type StaffRoute = keyof typeof STAFF_ROUTES;
-
-/** The staff area's navigation, in order; each entry is shown to whoever may open its route. */
-export const STAFF_NAV: ReadonlyArray<{ readonly href: StaffRoute; readonly label: string }> = [
-  { href: '/staff/', label: '举报队列' },
-  { href: '/staff/notices/', label: '案例通报' },
-  { href: '/staff/ledger/', label: '问题台账' },
-  { href: '/staff/bulletins/', label: '调度通报' },
-  { href: '/staff/users/', label: '用户管理' },
-  { href: '/staff/audit/', label: '审计日志' },
-  { href: '/staff/settings/', label: '系统设置' },
-  { href: '/staff/account/', label: '我的账号' },
-];
 
 /** Whether `user` may open `route` (an 'open' route: anyone). */
 export function canOpen(user: Asker | null | undefined, route: StaffRoute): boolean {

@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  can, canOpen, PERMISSION_NAMES, PERMISSIONS, reachOf, refusalFor, rolesFor, STAFF_NAV, STAFF_ROLES, STAFF_ROUTES, staffHome,
+  can, canOpen, PERMISSION_NAMES, PERMISSIONS, reachOf, refusalFor, rolesFor, STAFF_ROLES, STAFF_ROUTES, staffHome,
   type Asker, type Permission, type StaffRole, type Subject,
 } from '../../src/shared/permissions.ts';
 import { WORKFLOW_ACTIONS } from '../../src/domain/reports/workflow.ts';
+import { STAFF_NAV } from '../../src/shared/navigation.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Who may do what, written out by hand from the issues and the workflow (NOT derived from
