@@ -1,5 +1,5 @@
 /**
- * Who may do what, in one table. Every Action, page guard, staff route and list query asks
+ * Who may do what, in one table (./permissions.json, checked below). Every Action, page guard, staff route and list query asks
  * `can(user, permission, subject)` (or `reachOf` for which rows a list may hold); no other module
  * names a role. Pure: no I/O, safe in tests and in pages.
  *
@@ -10,6 +10,7 @@
  */
 import type { WorkflowAction } from '../domain/reports/workflow.ts';
 import { STAFF_NAV } from './navigation.ts';
+import permissionTable from './permissions.json' with { type: 'json' };
 import vocabularies from './vocabularies.json' with { type: 'json' };
 
 export const STAFF_ROLES = ['admin', 'moderator', 'township', 'publicity', 'custodian', 'ledger'] as const;
@@ -57,57 +58,43 @@ interface Rule {
   readonly grants: Readonly<Partial<Record<StaffRole, Reach>>>;
 }
 
-const QUEUE_READERS = { moderator: 'all', admin: 'all', custodian: 'all', township: 'assigned', publicity: 'closed' } as const;
-const LEDGER_READERS = { ledger: 'all', moderator: 'all', admin: 'all', township: 'own-township' } as const;
-const EVERYONE = { admin: 'all', moderator: 'all', township: 'all', publicity: 'all', custodian: 'all', ledger: 'all' } as const;
+/** A row as ./permissions.json writes it, before its roles and reaches are checked. */
+type RawRule = { readonly label: string; readonly grants: Readonly<Record<string, string>> };
+
+function isReach(value: unknown): value is Reach {
+  return typeof value === 'string' && (REACHES as readonly string[]).includes(value);
+}
 
 /**
- * The whole table. The workflow's nine acts are `report.<action>` (their states are in
- * workflow.ts TRANSITIONS): the county moderator judges, assigns, closes and reopens; the township
- * officer verifies and handles what is handed to their township, and may close it with the reply.
+ * The table as the code reads it, once every row is checked: a label, and only roles and reaches
+ * this module knows. Throws on the first faulty row, naming it, so a typo in the file stops the
+ * start (and every test) instead of silently granting nothing.
  */
-export const PERMISSIONS = {
-  // Reports
-  'queue.view': { label: '查看举报队列', grants: QUEUE_READERS },
-  'report.view': { label: '查看这件举报', grants: QUEUE_READERS },
-  'report.nearby': { label: '查看附近的举报', grants: { moderator: 'all', admin: 'all', custodian: 'all', township: 'area', publicity: 'closed' } },
-  'report.accept': { label: '受理举报', grants: { moderator: 'all' } },
-  'report.refuse': { label: '不予受理', grants: { moderator: 'all' } },
-  'report.markDuplicate': { label: '按重复举报办结', grants: { moderator: 'all' } },
-  'report.assign': { label: '交办乡镇', grants: { moderator: 'all' } },
-  'report.recordVerification': { label: '登记核查结果', grants: { township: 'assigned' } },
-  'report.startHandling': { label: '开始整改', grants: { township: 'assigned' } },
-  'report.recordHandling': { label: '更新整改情况', grants: { township: 'assigned' } },
-  'report.close': { label: '办结举报', grants: { moderator: 'all', township: 'assigned' } },
-  'report.reopen': { label: '重新受理', grants: { moderator: 'all' } },
-  'report.reply': { label: '公开答复', grants: { moderator: 'all' } },
-  'report.correct': { label: '更正举报内容', grants: { moderator: 'all' } },
-  'report.note': { label: '添加内部备注', grants: { moderator: 'all', township: 'assigned' } },
-  'report.linkLedger': { label: '关联台账图斑', grants: { moderator: 'all', township: 'assigned' } },
-  'report.addPhotos': { label: '上传核查照片', grants: { township: 'assigned' } },
-  'report.revealIdentity': { label: '查看举报人身份', grants: { custodian: 'all' } },
-  // Case notices (案例通报): drafted by the publicity group, approved by a second person.
-  'notice.list': { label: '查看案例通报', grants: { publicity: 'all', moderator: 'all' } },
-  'notice.draft': { label: '起草案例通报', grants: { publicity: 'all' } },
-  'notice.review': { label: '审核案例通报', grants: { publicity: 'all', moderator: 'all' } },
-  'notice.withdraw': { label: '撤回案例通报', grants: { publicity: 'all', moderator: 'all' } },
-  // The problem ledger (问题台账) and progress bulletins (调度通报).
-  'ledger.view': { label: '查看问题台账', grants: LEDGER_READERS },
-  'ledger.import': { label: '导入台账', grants: { ledger: 'all' } },
-  'ledger.edit': { label: '修改台账', grants: { ledger: 'all' } },
-  'ledger.claim': { label: '申报整改完成', grants: { township: 'own-township' } },
-  'ledger.verify': { label: '核验整改完成', grants: { ledger: 'all' } },
-  'bulletin.list': { label: '查看调度通报', grants: { ledger: 'all', moderator: 'all' } },
-  'bulletin.generate': { label: '生成调度通报', grants: { ledger: 'all' } },
-  'bulletin.publish': { label: '审核发布调度通报', grants: { ledger: 'all', moderator: 'all' } },
-  // Administration.
-  'user.manage': { label: '管理账号', grants: { admin: 'all' } },
-  'audit.view': { label: '查看审计日志', grants: { admin: 'all' } },
-  'settings.view': { label: '查看系统设置', grants: { admin: 'all' } },
-  'account.manage': { label: '管理自己的账号', grants: EVERYONE },
-} as const satisfies Record<string, Rule>;
+export function checkPermissionTable<P extends string>(raw: Readonly<Record<P, RawRule>>): Readonly<Record<P, Rule>> {
+  for (const [name, rule] of Object.entries<RawRule>(raw)) {
+    if (typeof rule.label !== 'string' || rule.label.trim() === '') throw new Error(`权限表 permissions.json 的 ${name} 缺少名称（label）`);
+    for (const [role, reach] of Object.entries(rule.grants)) {
+      if (!isStaffRole(role)) throw new Error(`权限表 permissions.json 的 ${name} 授予了不存在的角色 ${role}`);
+      if (!isReach(reach)) throw new Error(`权限表 permissions.json 的 ${name} 给 ${role} 的范围 ${reach} 不存在（可用：${REACHES.join('、')}）`);
+    }
+  }
+  return raw as Readonly<Record<P, Rule>>;
+}
 
-export type Permission = keyof typeof PERMISSIONS;
+/**
+ * The whole table, as data in ./permissions.json: one row a permission, with its label and the
+ * roles granted it, each with its reach, in the order refusals name them. The rows run by subject:
+ *  - reports: the queue, then `report.*`. The workflow's nine acts are `report.<action>` (their
+ *    states are in workflow.ts TRANSITIONS): the county moderator judges, assigns, closes and
+ *    reopens; the township officer verifies and handles what is handed to their township, and may
+ *    close it with the reply;
+ *  - case notices (案例通报): drafted by the publicity group, approved by a second person;
+ *  - the problem ledger (问题台账) and progress bulletins (调度通报);
+ *  - administration, and each staff member's own account.
+ */
+export const PERMISSIONS = checkPermissionTable(permissionTable);
+
+export type Permission = keyof typeof permissionTable;
 
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 

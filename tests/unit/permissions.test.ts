@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  can, canOpen, PERMISSION_NAMES, PERMISSIONS, reachOf, refusalFor, rolesFor, STAFF_ROLES, STAFF_ROUTES, staffHome,
+  can, canOpen, checkPermissionTable, PERMISSION_NAMES, PERMISSIONS, reachOf, refusalFor, rolesFor, STAFF_ROLES, STAFF_ROUTES, staffHome,
   type Asker, type Permission, type StaffRole, type Subject,
 } from '../../src/shared/permissions.ts';
 import { WORKFLOW_ACTIONS } from '../../src/domain/reports/workflow.ts';
@@ -159,6 +159,19 @@ describe('the staff routes', () => {
     expect(staffHome(userOf('ledger'))).toBe('/staff/ledger/');
     expect(canOpen(null, '/staff/login/')).toBe(true);
     expect(canOpen(null, '/staff/account/')).toBe(false);
+  });
+});
+
+describe('the table file', () => {
+  it('is read as it is written, when every role and reach in it is known', () => {
+    const table = { 'x.view': { label: '查看', grants: { moderator: 'all', township: 'assigned' } } };
+    expect(checkPermissionTable(table)).toBe(table);
+  });
+
+  it('stops the start on a role, a reach or a label it does not know, naming the row', () => {
+    expect(() => checkPermissionTable({ 'x.view': { label: '查看', grants: { moderater: 'all' } } })).toThrow('权限表 permissions.json 的 x.view 授予了不存在的角色 moderater');
+    expect(() => checkPermissionTable({ 'x.view': { label: '查看', grants: { township: 'assgned' } } })).toThrow('x.view 给 township 的范围 assgned 不存在（可用：all、assigned、area、closed、own-township）');
+    expect(() => checkPermissionTable({ 'x.view': { label: ' ', grants: {} } })).toThrow('x.view 缺少名称（label）');
   });
 });
 
