@@ -14,6 +14,11 @@ declare namespace App {
      * the process; under `astro dev` an empty one that caches nothing.
      */
     publicCache: import('./server/public-cache.ts').PublicCache;
+    /**
+     * The report form's copy (form-shell.ts), handed in by the HTTP server with the public cache;
+     * absent under `astro dev`, where every request renders.
+     */
+    formShell?: import('./server/form-shell.ts').ReportFormShell;
     /** Seconds until a rate-limited client may try again: the Retry-After of a 429. */
     retryAfter?: number;
   }

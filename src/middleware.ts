@@ -26,6 +26,9 @@ const publicPages = defineMiddleware((context, next) => {
   return context.locals.publicCache.respond(context, next);
 });
 
+/** The report form's copy for the HTTP server to answer from (form-shell.ts); none under `astro dev`. */
+const reportFormShell = defineMiddleware((context, next) => context.locals.formShell?.respond(context, next) ?? next());
+
 /** Security headers are set by the HTTP server wrapper (src/cli/serve.ts) for every response. */
 const requestContext = defineMiddleware(async (context, next) => {
   context.locals.requestId = crypto.randomUUID();
@@ -188,9 +191,9 @@ const staffForms = defineMiddleware(async (context, next) => {
 });
 
 // Compression wraps everything (a cached copy comes already compressed, once per copy). The page
-// cache comes next: it stores public pages as the other middleware finished them (and
-// src/cli/serve.ts answers fresh copies before Astro runs at all).
-const perRequest = sequence(compression, publicPages, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+// cache and the report form's copy come next: they keep pages as the other middleware finished
+// them (and src/cli/serve.ts answers from them before Astro runs at all).
+const perRequest = sequence(compression, publicPages, reportFormShell, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
 
 // Pages prerendered at build time have no request to look at (no headers, cookies or body):
 // none of the middleware applies to them, and touching their headers only prints warnings.

@@ -3,6 +3,7 @@
  * Astro documents it. In front of Astro, without patching anything of Node's response:
  * - prerendered pages from memory, and fresh copies of public database pages from the page cache
  *   (public-cache.ts), each with its ready-made header list, in the encoding the client accepts;
+ * - the report form from its copy with a fresh form token (form-shell.ts);
  * - built files by sirv, with the Brotli and gzip copies the build wrote (precompress.ts);
  * - the base security headers (src/config/http-headers.ts) on everything else, which Astro's
  *   answers keep or replace (a page's own policy);
@@ -15,6 +16,10 @@ import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { SECURITY_HEADERS } from '../config/http-headers.ts';
 import { PublicCache } from '../server/public-cache.ts';
+import { ReportFormShell } from '../server/form-shell.ts';
+import { getSecrets } from '../server/secrets.ts';
+import { issueFormToken } from '../domain/reports/form-token.ts';
+import { chinaToday } from '../shared/china-time.ts';
 import { projectRoot } from './build.ts';
 import { loadPrerenderedPages } from './prerendered-pages.ts';
 import { isReportUpload, refuseForgedReport } from './forged-reports.ts';
@@ -33,6 +38,8 @@ export async function servePortal(): Promise<http.Server> {
   const servePrerendered = loadPrerenderedPages(clientDir);
   // The one public cache of this process: answered from here, filled and purged inside Astro.
   const publicCache = new PublicCache();
+  // The report form's copy: filled inside Astro, answered from here with a fresh token each time.
+  const formShell = new ReportFormShell(() => issueFormToken(getSecrets().appSecret), chinaToday);
   const serveFile = sirv(clientDir, {
     brotli: true,
     gzip: true,
@@ -45,11 +52,11 @@ export async function servePortal(): Promise<http.Server> {
     },
   });
   const server = http.createServer((req, res) => {
-    if (servePrerendered(req, res) || publicCache.replay(req, res)) return;
+    if (servePrerendered(req, res) || publicCache.replay(req, res) || formShell.replay(req, res)) return;
     for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
     const toAstro = (): void => {
       // A new locals object per request: the middleware puts the request's own things on it.
-      const astro = (): void => handler(req, res, undefined, { publicCache });
+      const astro = (): void => handler(req, res, undefined, { publicCache, formShell });
       if (!isReportUpload(req)) return astro();
       void refuseForgedReport(req, res).then((answered) => answered || astro());
     };

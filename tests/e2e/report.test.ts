@@ -603,6 +603,20 @@ describe('a retried submission', () => {
     expect(await db.selectFrom('report').select('id').where('receipt_hash', '=', hashReceiptCode(codes[0]!)).execute()).toHaveLength(1);
   });
 
+  it('gives every visitor of the form its own token, from the server’s copy of the page as from Astro, each one accepted once', async () => {
+    // The first GET may render; the later ones come from the report form's copy (form-shell.ts).
+    const pages = await Promise.all(['gzip', 'br', 'identity', 'gzip'].map(async (encoding) => (await fetch(`${baseUrl}/report/`, { headers: { 'Accept-Encoding': encoding } })).text()));
+    const tokens = pages.map((html) => /name="form_token" value="([^"]+)"/.exec(html)?.[1]);
+    expect(new Set(tokens).size).toBe(4);
+    const withoutToken = pages.map((html) => html.replace(/name="form_token" value="[^"]+"/, ''));
+    expect(new Set(withoutToken).size).toBe(1);
+    await sleep(MIN_FILL_MS);
+    for (const token of tokens.slice(1)) {
+      const res = await post(new URLSearchParams(reportFields(token!, { place: `南里村北，第 ${token!.slice(0, 6)} 号地` })), { json: true });
+      expect(res.status, token).toBe(200);
+    }
+  });
+
   it('refuses different content under an already used form as a conflict, in Chinese', async () => {
     const token = await freshToken();
     await sleep(MIN_FILL_MS);
