@@ -13,6 +13,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
+import { executePrepared } from '../../server/db.ts';
 import type { ValidReport } from './report-schema.ts';
 import { fileBytes, originalSha256, processPhotoFiles } from './photos.ts';
 import { countHits, decideRateLimits, REPORT_RULES, refundRateLimit, sweepRateLimitsNowAndThen, type RateDecision } from '../../server/rate-limit.ts';
@@ -44,13 +45,16 @@ export interface IntakeContext {
  */
 async function countAndFindStored(db: Kysely<Database>, idempotencyKey: string, client: string): Promise<{ stored: string | null; limit: RateDecision }> {
   const now = new Date();
-  const row = await db
-    .with('counted', (qc) => countHits(qc, REPORT_RULES, client, now))
-    .selectNoFrom((eb) => [
-      eb.selectFrom('report').select('submission_hash').where('idempotency_key', '=', idempotencyKey).as('stored'),
-      eb.selectFrom('counted').select(sql<Array<{ bucket: string; hits: number }>>`json_agg(json_build_object('bucket', bucket, 'hits', hits))`.as('hits')).as('hits'),
-    ])
-    .executeTakeFirstOrThrow();
+  const { rows } = await executePrepared(
+    db,
+    db
+      .with('counted', (qc) => countHits(qc, REPORT_RULES, client, now))
+      .selectNoFrom((eb) => [
+        eb.selectFrom('report').select('submission_hash').where('idempotency_key', '=', idempotencyKey).as('stored'),
+        eb.selectFrom('counted').select(sql<Array<{ bucket: string; hits: number }>>`json_agg(json_build_object('bucket', bucket, 'hits', hits))`.as('hits')).as('hits'),
+      ]),
+  );
+  const row = rows[0]!;
   await sweepRateLimitsNowAndThen(db, now);
   return { stored: row.stored, limit: decideRateLimits(REPORT_RULES, row.hits ?? [], now) };
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
+import { executePrepared } from '../../server/db.ts';
 import type { ValidReport } from './report-schema.ts';
 import { resolveLocation } from './report-schema.ts';
 import { encryptField } from '../../server/field-crypto.ts';
@@ -54,8 +55,9 @@ export async function submitReport(
 ): Promise<IntakeResult> {
   const hash = submissionHash(report, report.photos.map((p) => p.sha256));
   const { lngLat, source } = resolveLocation(report);
-  const insertWithEntry = (conn: Kysely<Database>) =>
-    conn
+  // Prepared (db.ts executePrepared): the statement every accepted report runs.
+  const insertWithEntry = async (conn: Kysely<Database>) => {
+    const statement = conn
       .with('inserted', (qc) =>
         qc
           .insertInto('report')
@@ -85,8 +87,9 @@ export async function submitReport(
       .insertInto('report_event')
       .columns(['report_id', 'state'])
       .expression((eb) => eb.selectFrom('inserted').select(['id', eb.val('submitted').as('state')]))
-      .returning('report_id')
-      .executeTakeFirst();
+      .returning('report_id');
+    return (await executePrepared(conn, statement)).rows[0];
+  };
 
   const stored = async (conn: Kysely<Database>): Promise<IntakeResult> => {
     const inserted = await insertWithEntry(conn);
