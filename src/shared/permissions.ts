@@ -1,7 +1,7 @@
 /**
- * Who may do what, in one table (./permissions.json, checked below). Every Action, page guard, staff route and list query asks
- * `can(user, permission, subject)` (or `reachOf` for which rows a list may hold); no other module
- * names a role. Pure: no I/O, safe in tests and in pages.
+ * Who may do what, in one table (./permissions.json, checked below). Every Action, page guard,
+ * staff route and list query asks `can(user, permission, subject)` (or `reachOf` for which rows a
+ * list may hold); no other module names a role. Pure: no I/O, safe in tests and in pages.
  *
  * A grant says how far a role reaches over the rows it acts on (REACHES): a township officer
  * handles the reports handed to their own township, the publicity group reads closed reports to
