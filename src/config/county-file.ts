@@ -6,7 +6,7 @@
  * putting a township in the sea.
  */
 import { z } from 'astro/zod';
-import type { ContactLine, LngLat, StageDeadlines, Township } from './types.ts';
+import type { Jurisdiction } from './types.ts';
 
 /** The message for a value of the wrong kind, or for one left out (the commoner slip). */
 function expecting(what: string) {
@@ -63,17 +63,11 @@ const countyFileSchema = fields({
   deadlines: fields({ decide: days, verify: days, handle: days, reply: days }, '四个办理时限：decide、verify、handle、reply'),
 }, '一组县域配置');
 
-/** What ./county.json holds once checked; jurisdiction.ts adds the map tiles and the demo flag. */
-export interface CountyFile {
-  readonly countyName: string;
-  readonly countyFullName: string;
-  readonly campaignName: string;
-  readonly publisher: string;
-  readonly townships: readonly Township[];
-  readonly map: { readonly center: LngLat; readonly zoom: number; readonly boundary: readonly LngLat[]; readonly approximate: boolean };
-  readonly contacts: readonly ContactLine[];
-  readonly deadlines: StageDeadlines;
-}
+/**
+ * What ./county.json holds once checked: the county as pages read it (types.ts), less what
+ * jurisdiction.ts adds from the environment (the map tiles, the demo flag).
+ */
+export type CountyFile = Omit<Jurisdiction, 'map' | 'demo'> & { readonly map: Omit<Jurisdiction['map'], 'tiles'> };
 
 /**
  * Checks a county file; throws one error naming every faulty field by its path in the file

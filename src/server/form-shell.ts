@@ -15,12 +15,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIContext, MiddlewareNext } from 'astro';
 import { chooseEncoding, compressBody, varyOnEncoding } from './compression.ts';
+import { isPersonal } from './public-cache.ts';
 import { headerListWithBase } from './security-headers.ts';
 import { prepareGzipSplice, spliceGzip, type GzipSplice } from './spliced-gzip.ts';
 
 export const FORM_SHELL_PATH = '/report/';
-/** Cookies that may change the page or make it personal: the staff session and the display mode. */
-const PERSONAL_COOKIE = /(?:^|;\s*)(?:gd_session|gd_display)=/;
 /** Where the token stands in the page: the hidden field's value. */
 const TOKEN_FIELD = Buffer.from('name="form_token" value="');
 
@@ -59,7 +58,7 @@ export class ReportFormShell {
 
   /** Whether a request may be answered from (or fill) the copy. */
   #applies(method: string | undefined, url: string | undefined, cookie: string | null | undefined): boolean {
-    return method === 'GET' && url === FORM_SHELL_PATH && !(cookie && PERSONAL_COOKIE.test(cookie));
+    return method === 'GET' && url === FORM_SHELL_PATH && !isPersonal(cookie);
   }
 
   /** For the HTTP server: answers a plain GET of the form from the copy and returns true, or returns false. */
@@ -100,7 +99,7 @@ export class ReportFormShell {
     const headers: Record<string, string> = {};
     for (const [name, value] of responseHeaders) if (!['content-length', 'content-encoding', 'transfer-encoding', 'set-cookie'].includes(name)) headers[name] = value;
     headers.vary = varyOnEncoding(headers.vary ?? null);
-    // Copies: the page's buffer is handed on to the client.
-    this.#shell = { day, before: Buffer.from(before), after: Buffer.from(after), headers, gzip: prepareGzipSplice(before, after) };
+    // Views of the rendered page, which nothing writes to (the client is sent a copy of it).
+    this.#shell = { day, before, after, headers, gzip: prepareGzipSplice(before, after) };
   }
 }

@@ -29,7 +29,8 @@ import { chooseEncoding, compressBody, isCompressible, MIN_COMPRESS_BYTES, varyO
 const NEVER = /^\/(?:staff|report|track|_actions|api|display)(?:[/.]|$)/;
 /** Cookies that make a response personal: the staff session and the display mode. */
 const PERSONAL_COOKIE = /(?:^|;\s*)(?:gd_session|gd_display)=/;
-const isPersonal = (cookieHeader: string | null | undefined): boolean => !!cookieHeader && PERSONAL_COOKIE.test(cookieHeader);
+/** Whether a request's Cookie header makes its answer personal (the report form's copy asks it too). */
+export const isPersonal = (cookieHeader: string | null | undefined): boolean => !!cookieHeader && PERSONAL_COOKIE.test(cookieHeader);
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 const MAX_PAGES = 500;
