@@ -19,6 +19,13 @@ declare namespace App {
      * absent under `astro dev`, where every request renders.
      */
     formShell?: import('./server/form-shell.ts').ReportFormShell;
+    /**
+     * The report lane (report-lane.ts), handed in by the HTTP server with the public cache: the
+     * middleware hands it the report Action's steps; absent under `astro dev`.
+     */
+    reportLane?: import('./server/report-lane.ts').ReportLane;
+    /** The connection's address, from the HTTP server (client-address.ts); absent under `astro dev`. */
+    socketAddress?: string;
     /** Seconds until a rate-limited client may try again: the Retry-After of a 429. */
     retryAfter?: number;
   }

@@ -1,4 +1,4 @@
-import { ActionError, actions, getActionContext, isInputError } from 'astro:actions';
+import { ActionError, actions, getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { REPORT_TEXT_FIELDS, type ReportFormValues } from './domain/reports/report-schema.ts';
 import { setReceiptCookie } from './domain/reports/report-receipt-cookie.ts';
@@ -14,6 +14,7 @@ import { compression } from './server/compression.ts';
 import { REPORT_BODY_LIMIT } from './config/limits.ts';
 import { refuseCheaply, TOO_LARGE_MESSAGE } from './domain/reports/report-gate.ts';
 import { getSecrets } from './server/secrets.ts';
+import { reportJsonAnswer, takeReportDirectly } from './actions/report.ts';
 import { requestClientKey } from './server/client-address.ts';
 
 
@@ -28,6 +29,12 @@ const publicPages = defineMiddleware((context, next) => {
 
 /** The report form's copy for the HTTP server to answer from (form-shell.ts); none under `astro dev`. */
 const reportFormShell = defineMiddleware((context, next) => context.locals.formShell?.respond(context, next) ?? next());
+
+/** The report lane (report-lane.ts) is handed the Action's steps by the first request Astro serves; none under `astro dev`. */
+const reportLane = defineMiddleware((context, next) => {
+  context.locals.reportLane?.install(takeReportDirectly);
+  return next();
+});
 
 /** Security headers are set by the HTTP server wrapper (src/cli/serve.ts) for every response. */
 const requestContext = defineMiddleware(async (context, next) => {
@@ -65,10 +72,6 @@ const outageStatus = defineMiddleware(async (context, next) => {
   }
   return response;
 });
-
-function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
-}
 
 /**
  * The report form as POST/redirect/GET. With JavaScript off the browser posts the form: success
@@ -120,15 +123,11 @@ const reportForm = defineMiddleware(async (context, next) => {
 
   if (!result!.error) {
     setReceiptCookie(context.cookies, result!.data.receiptCode, context.url.protocol === 'https:');
-    return wantsJson ? json({ ok: true, next: '/report/receipt/' }, 200) : context.redirect('/report/receipt/', 303);
+    if (!wantsJson) return context.redirect('/report/receipt/', 303);
   }
-  const error = result!.error;
   if (wantsJson) {
-    const fields = 'fields' in error ? (error.fields as Record<string, string[]>) : {};
-    const message = isInputError(error) ? '提交没有成功，请按提示修改后重新提交。' : error.message;
-    const response = json({ ok: false, code: error.code, message, fields }, error.status);
-    if (error.status === 503) response.headers.set('Retry-After', '30');
-    return response;
+    const answer = reportJsonAnswer(result!, context.locals.retryAfter);
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   }
   context.locals.reportValues = values;
   setActionResult(action.name, serializeActionResult(result!));
@@ -193,7 +192,7 @@ const staffForms = defineMiddleware(async (context, next) => {
 // Compression wraps everything (a cached copy comes already compressed, once per copy). The page
 // cache and the report form's copy come next: they keep pages as the other middleware finished
 // them (and src/cli/serve.ts answers from them before Astro runs at all).
-const perRequest = sequence(compression, publicPages, reportFormShell, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
+const perRequest = sequence(compression, publicPages, reportFormShell, reportLane, outageStatus, requestContext, originCheck, actionRpcMessages, actionJsonBodies, staffSession, staffAreaGate, reportForm, staffForms);
 
 // Pages prerendered at build time have no request to look at (no headers, cookies or body):
 // none of the middleware applies to them, and touching their headers only prints warnings.

@@ -64,7 +64,7 @@ export function signedOutAction<S extends z.ZodType, R>(
 }
 
 /** A client over its limit: the refusal, with the wait the middleware sends as Retry-After. */
-export function tooManyAttempts(context: ActionAPIContext, retryAfterSeconds: number, message: string): ActionError {
+export function tooManyAttempts(context: { locals: Pick<App.Locals, 'retryAfter'> }, retryAfterSeconds: number, message: string): ActionError {
   context.locals.retryAfter = retryAfterSeconds;
   return new ActionError({ code: 'TOO_MANY_REQUESTS', message });
 }

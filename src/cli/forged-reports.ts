@@ -15,6 +15,7 @@ import type http from 'node:http';
 import { checkFormOrigin } from '../domain/reports/report-form-check.ts';
 import { multipartBoundary, readMultipartPrefix } from '../server/multipart-prefix.ts';
 import { getSecrets } from '../server/secrets.ts';
+import type { ReportLane } from '../server/report-lane.ts';
 
 const PREFIX_BYTES = 64 * 1024;
 
@@ -60,10 +61,12 @@ async function* bodyOf(chunks: Buffer[], req: http.IncomingMessage): AsyncGenera
 }
 
 /**
- * For a request isReportUpload accepts. Returns true when it was answered here. Otherwise the body read so far is given back
- * to Astro (@astrojs/node reads `req.body` when it is set) and the handler runs as usual.
+ * For a request isReportUpload accepts. Returns true when it was answered here: refused, or,
+ * with a valid token and the whole body read, taken by the report lane (report-lane.ts).
+ * Otherwise the body read so far is given back to Astro (@astrojs/node reads `req.body` when it
+ * is set) and the handler runs as usual.
  */
-export async function refuseForgedReport(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+export async function refuseForgedReport(req: http.IncomingMessage, res: http.ServerResponse, lane?: ReportLane): Promise<boolean> {
   const boundary = multipartBoundary(req.headers['content-type']);
   if (!boundary) return false;
   const { chunks, ended, failed } = await readPrefix(req, PREFIX_BYTES);
@@ -89,7 +92,7 @@ export async function refuseForgedReport(req: http.IncomingMessage, res: http.Se
     return passOn(); // Astro's own start-up check reports missing secrets.
   }
   const checked = checkFormOrigin(website, formToken ?? '', appSecret);
-  if (!('refusal' in checked)) return passOn();
+  if (!('refusal' in checked)) return (ended && (await lane?.answer(req, res, prefix, boundary))) || passOn();
 
   // Whatever is left of the body is received and dropped: the connection stays usable.
   if (!ended) req.resume();

@@ -3,7 +3,8 @@
  * Astro documents it. In front of Astro, without patching anything of Node's response:
  * - prerendered pages from memory, and fresh copies of public database pages from the page cache
  *   (public-cache.ts), each with its ready-made header list, in the encoding the client accepts;
- * - the report form from its copy with a fresh form token (form-shell.ts);
+ * - the report form from its copy with a fresh form token (form-shell.ts), and the enhanced
+ *   form's post by the report Action's own steps (report-lane.ts);
  * - built files by sirv, with the Brotli and gzip copies the build wrote (precompress.ts);
  * - the base security headers (src/config/http-headers.ts) on everything else, which Astro's
  *   answers keep or replace (a page's own policy);
@@ -17,6 +18,8 @@ import sirv from 'sirv';
 import { SECURITY_HEADERS } from '../config/http-headers.ts';
 import { PublicCache } from '../server/public-cache.ts';
 import { ReportFormShell } from '../server/form-shell.ts';
+import { ReportLane } from '../server/report-lane.ts';
+import { siteOrigin } from '../domain/site/site-origin.ts';
 import { getSecrets } from '../server/secrets.ts';
 import { issueFormToken } from '../domain/reports/form-token.ts';
 import { chinaToday } from '../shared/china-time.ts';
@@ -40,6 +43,8 @@ export async function servePortal(): Promise<http.Server> {
   const publicCache = new PublicCache();
   // The report form's copy: filled inside Astro, answered from here with a fresh token each time.
   const formShell = new ReportFormShell(() => issueFormToken(getSecrets().appSecret), chinaToday);
+  // The enhanced form's post without Astro: handed the Action's steps inside Astro, taken here.
+  const reportLane = new ReportLane(siteOrigin);
   const serveFile = sirv(clientDir, {
     brotli: true,
     gzip: true,
@@ -56,9 +61,9 @@ export async function servePortal(): Promise<http.Server> {
     for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
     const toAstro = (): void => {
       // A new locals object per request: the middleware puts the request's own things on it.
-      const astro = (): void => handler(req, res, undefined, { publicCache, formShell });
+      const astro = (): void => handler(req, res, undefined, { publicCache, formShell, reportLane, socketAddress: req.socket.remoteAddress });
       if (!isReportUpload(req)) return astro();
-      void refuseForgedReport(req, res).then((answered) => answered || astro());
+      void refuseForgedReport(req, res, reportLane).then((answered) => answered || astro());
     };
     // sirv answers any method with the file; a form posted to a file's address is Astro's to refuse.
     if (req.method === 'GET' || req.method === 'HEAD') serveFile(req, res, toAstro);

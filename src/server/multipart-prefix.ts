@@ -52,3 +52,45 @@ export function readMultipartPrefix(prefix: Buffer, boundary: string): Multipart
     at = valueEnd + delimiter.length;
   }
 }
+
+/**
+ * The part headers a browser writes for a text field, and for a file input left empty (browsers
+ * write an empty file name, fetch's FormData none; either way the part holds no bytes).
+ */
+const TEXT_PART = /^Content-Disposition: form-data; name="([^"\r\n]*)"$/;
+const EMPTY_FILE_PART = /^Content-Disposition: form-data; name="([^"\r\n]*)"(?:; filename="")?\r\nContent-Type: application\/octet-stream$/;
+
+/**
+ * The text fields of a whole multipart body, but only when it has the shape browsers and fetch
+ * give a form without a chosen file: each part a text field with nothing but its name, or a file
+ * input left empty (no file name, no bytes), closed by the final boundary; the first value of
+ * each name, as FormData.get gives it. Anything else (a photo, another header, a part with no
+ * name, bytes missing) gives null, and the body is left to the full parser (Astro's, undici's).
+ * Strict on purpose: what this accepts, that parser reads the same way.
+ */
+export function readTextOnlyForm(body: Buffer, boundary: string): { fields: Map<string, string>; emptyFiles: string[] } | null {
+  const fields = new Map<string, string>();
+  const emptyFiles: string[] = [];
+  const opening = Buffer.from(`--${boundary}`);
+  const delimiter = Buffer.from(`\r\n--${boundary}`);
+  if (!body.subarray(0, opening.length).equals(opening)) return null;
+  let at = opening.length;
+  for (;;) {
+    if (body[at] === 0x2d && body[at + 1] === 0x2d) return { fields, emptyFiles };
+    if (body[at] !== 0x0d || body[at + 1] !== 0x0a) return null;
+    const headersEnd = body.indexOf('\r\n\r\n', at + 2);
+    if (headersEnd < 0) return null;
+    const headers = body.subarray(at + 2, headersEnd).toString('utf8');
+    const valueEnd = body.indexOf(delimiter, headersEnd + 4);
+    if (valueEnd < 0) return null;
+    const text = TEXT_PART.exec(headers);
+    if (text) {
+      if (!fields.has(text[1]!)) fields.set(text[1]!, body.subarray(headersEnd + 4, valueEnd).toString('utf8'));
+    } else {
+      const file = EMPTY_FILE_PART.exec(headers);
+      if (!file || valueEnd !== headersEnd + 4) return null;
+      emptyFiles.push(file[1]!);
+    }
+    at = valueEnd + delimiter.length;
+  }
+}

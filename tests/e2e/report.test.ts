@@ -629,6 +629,89 @@ describe('a retried submission', () => {
   });
 });
 
+describe('the enhanced form’s post, answered without Astro (the report lane) or by Astro', () => {
+  /**
+   * The same form two ways: as the browser sends it, which the HTTP server answers itself
+   * (src/server/report-lane.ts), and with one text part carrying a Content-Type of its own, a
+   * shape only a full parser reads, which it leaves to Astro.
+   */
+  async function twoWays(fields: Record<string, string>): Promise<{ lane: () => Promise<Response>; astro: () => Promise<Response> }> {
+    const request = new Request(ACTION_URL, { method: 'POST', body: multipart(fields) });
+    const contentType = request.headers.get('content-type')!;
+    const plain = Buffer.from(await request.arrayBuffer());
+    const typed = Buffer.from(plain.toString('latin1').replace('name="consent"\r\n', 'name="consent"\r\nContent-Type: text/plain; charset=utf-8\r\n'), 'latin1');
+    expect(typed.length).toBeGreaterThan(plain.length);
+    const send = (bytes: Buffer) => () => post(new Uint8Array(bytes), { json: true, headers: { 'Content-Type': contentType } });
+    return { lane: send(plain), astro: send(typed) };
+  }
+
+  function receiptOf(res: Response): string | undefined {
+    const jar = new CookieJar();
+    jar.take(res);
+    return jar.get('gd_receipt');
+  }
+
+  /** What a client sees of an answer, the per-request parts (date, receipt code, length) aside. */
+  async function seen(res: Response): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of res.headers) {
+      if (['date', 'content-length', 'transfer-encoding', 'keep-alive', 'connection'].includes(name)) continue;
+      headers[name] = name === 'set-cookie' ? value.replace(/^gd_receipt=[^;]+/, 'gd_receipt=…') : name === 'retry-after' ? 'n' : value;
+    }
+    return { status: res.status, body: await res.json(), headers };
+  }
+
+  it('gives the same answers both ways — stored, retried, conflicting, too fast, mistaken — and stores one report per form', async () => {
+    const [laneToken, astroToken] = [await freshToken(), await freshToken()];
+    const [fastOne, fastTwo] = [await twoWays(reportFields(await freshToken())), await twoWays(reportFields(await freshToken()))];
+    const tooFastAnswers = [await seen(await fastOne.lane()), await seen(await fastTwo.astro())];
+    expect(tooFastAnswers[0]).toMatchObject({ status: 400, body: { ok: false, code: 'BAD_REQUEST' } });
+    expect(tooFastAnswers[1]).toEqual(tooFastAnswers[0]);
+
+    await sleep(MIN_FILL_MS);
+    const byLane = await twoWays(reportFields(laneToken, { place: '南里村北，经由 lane' }));
+    const byAstro = await twoWays(reportFields(astroToken, { place: '南里村北，经由 Astro' }));
+    const stored = [await byLane.lane(), await byAstro.astro()];
+    const storedSeen = [await seen(stored[0]!.clone()), await seen(stored[1]!.clone())];
+    expect(storedSeen[0]).toMatchObject({ status: 200, body: { ok: true, next: '/report/receipt/' } });
+    expect(storedSeen[1]).toEqual(storedSeen[0]);
+    const codes = stored.map((res) => receiptOf(res));
+
+    // A retry, either way, of a form stored either way: the same receipt, no second row.
+    for (const [retry, code] of [[byLane.astro, codes[0]], [byAstro.lane, codes[1]]] as const) {
+      const res = await retry();
+      expect(await seen(res.clone())).toEqual(storedSeen[0]);
+      expect(receiptOf(res)).toBe(code);
+    }
+    for (const code of codes) expect(await db.selectFrom('report').select('id').where('receipt_hash', '=', hashReceiptCode(code!)).execute()).toHaveLength(1);
+
+    const conflict = await twoWays(reportFields(laneToken, { description: '这是另一份不同的举报内容，写得更详细。' }));
+    const conflicts = [await seen(await conflict.lane()), await seen(await conflict.astro())];
+    expect(conflicts[0]).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    expect(conflicts[1]).toEqual(conflicts[0]);
+
+    const mistaken = await twoWays(reportFields(await freshToken(), { description: '太短' }));
+    await sleep(MIN_FILL_MS);
+    const mistakes = [await seen(await mistaken.lane()), await seen(await mistaken.astro())];
+    expect(mistakes[0]).toMatchObject({ status: 400, body: { fields: { description: [expect.stringContaining('至少')] } } });
+    expect(mistakes[1]).toEqual(mistakes[0]);
+  });
+
+  it('counts a client’s reports as one, whichever way each came in, and refuses the sixth both ways', async () => {
+    const forms = [];
+    for (let i = 0; i < 7; i++) forms.push(await twoWays(reportFields(await freshToken(), { place: `南里村北，第 ${i} 块地` })));
+    await sleep(MIN_FILL_MS);
+    const statuses: number[] = [];
+    for (const [i, form] of forms.slice(0, 5).entries()) statuses.push((await (i % 2 ? form.astro() : form.lane())).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const refusals = [await forms[5]!.lane(), await forms[6]!.astro()];
+    for (const res of refusals) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const seenRefusals = [await seen(refusals[0]!), await seen(refusals[1]!)];
+    expect(seenRefusals[0]).toMatchObject({ status: 429, body: { code: 'TOO_MANY_REQUESTS' } });
+    expect(seenRefusals[1]).toEqual(seenRefusals[0]);
+  });
+});
+
 describe('a forged submission is refused before any photo is decoded', () => {
   // Bytes that claim to be a JPEG but are not: decoding them would fail with a photo error, so a
   // refusal that names the form, the honeypot or the limit instead shows the photo was never opened.
