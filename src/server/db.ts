@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type Compilable, type QueryResult } from 'kysely';
+import { Kysely, PostgresDialect, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 
@@ -25,8 +25,8 @@ function preparingEnabled(): boolean {
  * machine's CPU per report under load. Marked by a comment at the start of its text, which the
  * connection recognises (createDb); the same statement runs unprepared where preparing is off.
  */
-export function executePrepared<O>(db: Kysely<Database>, query: Compilable<O>): Promise<QueryResult<O>> {
-  const compiled = query.compile();
+export function executePrepared<O>(db: Kysely<Database>, query: Compilable<O> | CompiledQuery<O>): Promise<QueryResult<O>> {
+  const compiled = 'compile' in query ? query.compile() : query;
   return db.executeQuery<O>({ ...compiled, sql: PREPARED_MARK + compiled.sql });
 }
 

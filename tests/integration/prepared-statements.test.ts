@@ -43,7 +43,7 @@ describe('prepared statements', () => {
     expect(await preparedOn(db)).toEqual([]);
   });
 
-  it('run a citizen’s report (its count and its insert) prepared, and store it all the same', async () => {
+  it('run a citizen’s report without photos (one statement) prepared, and store it all the same', async () => {
     const db = oneConnection();
     await clearTables(db);
     const parsed = await reportSchema.safeParseAsync({
@@ -56,7 +56,7 @@ describe('prepared statements', () => {
       expect(outcome.kind).toBe('accepted');
     }
     expect((await db.selectFrom('report').select('lat').execute()).map((r) => Number(r.lat))).toEqual([35.6, 35.6]);
-    expect((await preparedOn(db)).map((p) => p.executions)).toEqual([2, 2]);
+    expect((await preparedOn(db)).map((p) => p.executions)).toEqual([2]);
   });
 
   it('are not made at all with PG_PREPARED_STATEMENTS=off (for a pooler that cannot keep them)', async () => {

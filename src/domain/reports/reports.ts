@@ -2,8 +2,8 @@
  * Citizen reports: intake in one transaction, and the citizen's view of their own report.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../server/database.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, ReportTable } from '../../server/database.ts';
 import { executePrepared } from '../../server/db.ts';
 import type { ValidReport } from './report-schema.ts';
 import { resolveLocation } from './report-schema.ts';
@@ -41,6 +41,45 @@ export function submissionHash(report: Omit<ValidReport, 'photos'>, photoHashes:
   return h.digest('hex');
 }
 
+/** The columns a citizen's report is stored with, in this order wherever a statement lists them. */
+export const REPORT_INTAKE_COLUMNS = [
+  'receipt_hash', 'idempotency_key', 'submission_hash', 'problem_class', 'township', 'village', 'place_description',
+  'lng', 'lat', 'location_source', 'seen_on', 'description', 'reporter_name_enc', 'reporter_phone_enc', 'photo_count',
+] as const satisfies ReadonlyArray<keyof ReportTable>;
+
+export type ReportIntakeRow = { [C in (typeof REPORT_INTAKE_COLUMNS)[number]]: Insertable<ReportTable>[C] };
+
+/** The report's row as stored: its location resolved, the reporter's name and phone encrypted. */
+export function reportIntakeRow(report: IntakeReport, keys: IntakeKeys): ReportIntakeRow {
+  const { lngLat, source } = resolveLocation(report);
+  return {
+    receipt_hash: keys.receiptHash,
+    idempotency_key: keys.idempotencyKey,
+    submission_hash: submissionHash(report, report.photos.map((p) => p.sha256)),
+    problem_class: report.problem_class,
+    township: report.township,
+    village: report.village || null,
+    place_description: report.place,
+    lng: lngLat?.[0] ?? null,
+    lat: lngLat?.[1] ?? null,
+    location_source: source,
+    seen_on: report.seen_on,
+    description: report.description,
+    reporter_name_enc: report.name ? encryptField(report.name, 'reporter_name', keys.reporterKey) : null,
+    reporter_phone_enc: report.phone ? encryptField(report.phone, 'reporter_phone', keys.reporterKey) : null,
+    photo_count: report.photos.length,
+  };
+}
+
+/**
+ * What a form key already holds, when storing under it stored nothing: the same submission
+ * (a retry, a double click) or a different one.
+ */
+export async function storedUnderKey(db: Kysely<Database>, idempotencyKey: string, submission: string): Promise<IntakeResult> {
+  const existing = await db.selectFrom('report').select(['id', 'submission_hash']).where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();
+  return existing.submission_hash === submission ? { status: 'repeated', reportId: existing.id } : { status: 'conflict' };
+}
+
 /**
  * Stores the report, its photos and its first timeline entry atomically: without photos in one
  * statement (the report and its entry, one round trip), with photos in one transaction. The
@@ -53,31 +92,14 @@ export async function submitReport(
   keys: IntakeKeys,
   store: PhotoStore = postgresPhotoStore,
 ): Promise<IntakeResult> {
-  const hash = submissionHash(report, report.photos.map((p) => p.sha256));
-  const { lngLat, source } = resolveLocation(report);
-  // Prepared (db.ts executePrepared): the statement every accepted report runs.
+  const row = reportIntakeRow(report, keys);
+  // Prepared (db.ts executePrepared): the statement every accepted report with photos runs.
   const insertWithEntry = async (conn: Kysely<Database>) => {
     const statement = conn
       .with('inserted', (qc) =>
         qc
           .insertInto('report')
-          .values({
-            receipt_hash: keys.receiptHash,
-            idempotency_key: keys.idempotencyKey,
-            submission_hash: hash,
-            problem_class: report.problem_class,
-            township: report.township,
-            village: report.village || null,
-            place_description: report.place,
-            lng: lngLat?.[0] ?? null,
-            lat: lngLat?.[1] ?? null,
-            location_source: source,
-            seen_on: report.seen_on,
-            description: report.description,
-            reporter_name_enc: report.name ? encryptField(report.name, 'reporter_name', keys.reporterKey) : null,
-            reporter_phone_enc: report.phone ? encryptField(report.phone, 'reporter_phone', keys.reporterKey) : null,
-            photo_count: report.photos.length,
-          })
+          .values(row)
           // No conflict target: every unique index is an arbiter. With only idempotency_key, two
           // simultaneous submits of one form could both pass the arbiter pre-check and the second
           // would then fail on receipt_hash (derived from the same key) instead of doing nothing.
@@ -93,14 +115,11 @@ export async function submitReport(
 
   const stored = async (conn: Kysely<Database>): Promise<IntakeResult> => {
     const inserted = await insertWithEntry(conn);
-    if (inserted) {
-      for (const [position, photo] of report.photos.entries()) {
-        await storeReportPhoto(conn, store, { reportId: inserted.report_id, position, addedBy: 'citizen' }, photo);
-      }
-      return { status: 'created', reportId: inserted.report_id };
+    if (!inserted) return storedUnderKey(conn, keys.idempotencyKey, row.submission_hash);
+    for (const [position, photo] of report.photos.entries()) {
+      await storeReportPhoto(conn, store, { reportId: inserted.report_id, position, addedBy: 'citizen' }, photo);
     }
-    const existing = await conn.selectFrom('report').select(['id', 'submission_hash']).where('idempotency_key', '=', keys.idempotencyKey).executeTakeFirstOrThrow();
-    return existing.submission_hash === hash ? { status: 'repeated', reportId: existing.id } : { status: 'conflict' };
+    return { status: 'created', reportId: inserted.report_id };
   };
   // One statement is atomic by itself; photos need the transaction.
   return report.photos.length === 0 ? stored(db) : db.transaction().execute(stored);
