@@ -22,7 +22,7 @@ import type { ValidReport } from './report-schema.ts';
 import { fileBytes, originalSha256, processPhotoFiles } from './photos.ts';
 import { countHits, decideRateLimits, REPORT_RULES, refundRateLimit, sweepRateLimitsNowAndThen, windowOf, type RateDecision } from '../../server/rate-limit.ts';
 import { deriveReceiptCode, hashReceiptCode } from './receipt-code.ts';
-import { REPORT_INTAKE_COLUMNS, reportIntakeRow, storedUnderKey, submissionHash, submitReport, type IntakeKeys } from './reports.ts';
+import { REPORT_INTAKE_COLUMNS, reportIntakeRow, storedUnderKey, submissionHash, submitReport, type IntakeKeys, type ReportIntakeRow } from './reports.ts';
 
 export type IntakeOutcome =
   /** Stored (now, or by an earlier try of the same submission): show this receipt code. */
@@ -80,8 +80,7 @@ interface CitizenReportTaken {
  * the report stored with its first timeline entry unless they refuse it (see the migration for
  * why a procedure). Prepared once per connection (executePrepared).
  */
-function takeCitizenReport(ctx: IntakeContext, keys: IntakeKeys, report: ValidReport, now: Date): CompiledQuery<CitizenReportTaken> {
-  const row = reportIntakeRow({ ...report, photos: [] }, keys);
+function takeCitizenReport(ctx: IntakeContext, row: ReportIntakeRow, now: Date): CompiledQuery<CitizenReportTaken> {
   const params = [
     ctx.client,
     REPORT_RULES.map((rule) => rule.bucket),
@@ -103,14 +102,15 @@ const intakeKeys = (ctx: IntakeContext, receiptCode: string): IntakeKeys => ({ i
 /** A report without photos: one round trip (takeCitizenReport), and a second only for a retry. */
 async function acceptWithoutPhotos(db: Kysely<Database>, report: ValidReport, ctx: IntakeContext, receiptCode: string): Promise<IntakeOutcome> {
   const now = new Date();
-  const { rows } = await executePrepared(db, takeCitizenReport(ctx, intakeKeys(ctx, receiptCode), report, now));
+  const row = reportIntakeRow({ ...report, photos: [] }, intakeKeys(ctx, receiptCode));
+  const { rows } = await executePrepared(db, takeCitizenReport(ctx, row, now));
   const taken = rows[0]!;
   await sweepRateLimitsNowAndThen(db, now);
   if (taken.o_report_id !== null) return { kind: 'accepted', receiptCode };
-  if (taken.o_stored !== null) return answerStored(db, ctx, taken.o_stored, submissionHash(report, []), receiptCode);
+  if (taken.o_stored !== null) return answerStored(db, ctx, taken.o_stored, row.submission_hash, receiptCode);
   if (taken.o_refused) return { kind: 'rate-limited', retryAfterSeconds: decideRateLimits(REPORT_RULES, taken.o_hits ?? [], now).retryAfterSeconds };
   // Let in, yet not stored: the same form was stored by a submit running alongside this one.
-  const result = await storedUnderKey(db, ctx.idempotencyKey, submissionHash(report, []));
+  const result = await storedUnderKey(db, ctx.idempotencyKey, row.submission_hash);
   return result.status === 'conflict' ? { kind: 'conflict' } : { kind: 'accepted', receiptCode };
 }
 
